@@ -1,0 +1,552 @@
+//! Closed-form MMR index arithmetic over 0-based postorder positions (Mwc/Grin style).
+//!
+//! `no_std`, no dependencies, no allocation, no I/O, no `unsafe`, builds with Rust 1.85.
+//! Every function is a total `const fn`: input outside its domain gives `None` (or `false`),
+//! never a panic and never an arithmetic overflow. The crate `mmr-proofs` proves this with
+//! Kani at full `u64` width and checks it exhaustively at `u16` under `cargo test`.
+//!
+//! # Conventions (SPEC.md, definitions D1..D8)
+//!
+//! * D1 position: nodes are numbered 0, 1, 2, ... in postorder (children before parents,
+//!   left subtree before right subtree); a *size* is a node count.
+//! * D2 height: leaves have height 0, a parent is one higher than its children.
+//! * D3 leaf position: leaf index `i` (0-based) sits at position `2i - popcount(i)`.
+//! * D4 valid size / leaf count: the size of an MMR with `n` leaves is `2n - popcount(n)`;
+//!   a size is valid iff it equals that for some `n`
+//!   (valid: 0, 1, 3, 4, 7, 8, 10, 11, 15, ...; invalid: 2, 5, 6, 9, 12, 13, 14, 17, ...).
+//! * D5 (row, entry): row = height, entry = index of the node among the nodes of that
+//!   height, left to right (Minima style). Position of `(r, e)` is
+//!   `2^(r+1)(e+1) - popcount(e) - 2`.
+//! * D6 peaks: the roots of the perfect trees of a valid size, left (highest) to right,
+//!   strictly decreasing heights; leaf count `n` has a peak of height `h` per set bit `h`.
+//! * D7 family: parent of a right child `p` is `p + 1`, of a left child `p + 2^(h+1)`;
+//!   children of `p` (h > 0) are `p - 2^h` (left) and `p - 1` (right); the sibling of a
+//!   left child is `p + 2^(h+1) - 1`, of a right child `p - 2^(h+1) + 1`.
+//! * D8 limits: for width `W` (64 for the crate root), `MAX_LEAVES = 2^(W-1)`,
+//!   `MAX_SIZE = 2^W - 1` (the single perfect tree of height `W-1`); positions are
+//!   `0..=MAX_SIZE-1`, leaf indices `0..MAX_LEAVES`, leaf counts `0..=MAX_LEAVES`.
+//!
+//! The arithmetic is generated for `u16`, `u32` and `u64` (modules [`w16`], [`w32`],
+//! [`w64`]) so that it can be checked exhaustively at a small width; the `u64` module is
+//! re-exported at the crate root.
+//!
+//! Facts taken from other systems (formulas only, no code):
+//! * grin's `peak_map_height` (mimblewimble/grin, core/src/core/pmmr/pmmr.rs) peels perfect
+//!   tree sizes `2^k - 1` greedily from the top; the remainder is the height.
+//! * grin's prune list shifts (mimblewimble/grin, store/src/prune_list.rs,
+//!   `build_shift_cache` / `build_leaf_shift_cache`).
+//! * MWEB leaf-set and prune-list byte layouts (litecoin-project/litecoin,
+//!   src/libmw/src/mmr/ILeafSet.cpp, LeafSet.cpp, MMRUtil.cpp `BuildCompactBitSet`).
+
+#![no_std]
+#![forbid(unsafe_code)]
+
+/// Early return of `None` from a `const fn` (the `?` operator is not usable in
+/// `const fn` on Rust 1.85).
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Some(v) => v,
+            None => return None,
+        }
+    };
+}
+
+/// Generates the index arithmetic for one unsigned integer width.
+macro_rules! index_arith {
+    ($(#[$meta:meta])* $name:ident, $T:ty) => {
+        $(#[$meta])*
+        pub mod $name {
+            /// The position/size/leaf-index integer type of this module.
+            pub type Int = $T;
+
+            /// Width `W` in bits of [`Int`].
+            pub const BITS: u32 = <$T>::BITS;
+
+            /// D8: the largest leaf count, `2^(W-1)`. Leaf indices are `0..MAX_LEAVES`.
+            pub const MAX_LEAVES: $T = 1 << (BITS - 1);
+
+            /// D8: the largest size, `2^W - 1` = `Int::MAX`: the single perfect tree of
+            /// height `W-1`. `MAX_SIZE` itself is not a position.
+            pub const MAX_SIZE: $T = <$T>::MAX;
+
+            /// D8: the largest position, `MAX_SIZE - 1` (the root of height `W-1`).
+            pub const MAX_POS: $T = <$T>::MAX - 1;
+
+            /// The largest height of any node, `W - 1` (D2, D8).
+            pub const MAX_HEIGHT: u32 = BITS - 1;
+
+            /// Size in bytes of the MWEB leaf-set file header (u64 little-endian leaf count;
+            /// litecoin-project/litecoin src/libmw/src/mmr/LeafSet.cpp).
+            pub const LEAF_SET_HEADER_LEN: $T = 8;
+
+            /// `2^(h+1) - 1`: node count of a perfect tree of height `h`, for `h <= W-1`.
+            /// Callers guarantee `h <= W-1`; the expression cannot overflow then.
+            const fn perfect_size(h: u32) -> $T {
+                <$T>::MAX >> (BITS - 1 - h)
+            }
+
+            /// Greedy peel of perfect tree sizes `2^(k+1) - 1`, `k = W-1 .. 0`, from `x`
+            /// (grin `peak_map_height`, mimblewimble/grin core/src/core/pmmr/pmmr.rs).
+            /// Returns `(bitmap of peeled heights, remainder)`.
+            const fn peel(x: $T) -> ($T, $T) {
+                let mut rem = x;
+                let mut bits: $T = 0;
+                let mut k = BITS;
+                while k > 0 {
+                    k -= 1;
+                    let s = perfect_size(k);
+                    if rem >= s {
+                        rem -= s;
+                        bits |= 1 << k;
+                    }
+                }
+                (bits, rem)
+            }
+
+            /// For a position (D1, D8) returns `(last, h)`: `h` is its height (D2) and
+            /// `last` the leaf index of the rightmost leaf of its subtree. `None` for
+            /// `pos == MAX_SIZE`, which is not a position.
+            const fn decompose(pos: $T) -> Option<($T, u32)> {
+                if pos == <$T>::MAX {
+                    return None;
+                }
+                let (last, rem) = peel(pos);
+                // rem <= W-1 for every position (proved by the harnesses in mmr-proofs).
+                if rem > MAX_HEIGHT as $T {
+                    return None;
+                }
+                Some((last, rem as u32))
+            }
+
+            /// Position of the peak of height `h` in an MMR of `n` leaves, i.e. the peak
+            /// whose last leaf is `((n >> h) << h) - 1` (D6). `None` if bit `h` of `n` is
+            /// clear, `h > W-1` or `n > MAX_LEAVES`.
+            const fn peak_pos_of_height(n: $T, h: u32) -> Option<$T> {
+                if h > MAX_HEIGHT || n > MAX_LEAVES || (n >> h) & 1 == 0 {
+                    return None;
+                }
+                let last = tri!(((n >> h) << h).checked_sub(1));
+                let p = tri!(leaf_to_pos(last));
+                p.checked_add(h as $T)
+            }
+
+            /// D3: position of leaf index `index`, `2i - popcount(i)`.
+            /// `None` if `index >= MAX_LEAVES` (D8).
+            pub const fn leaf_to_pos(index: $T) -> Option<$T> {
+                if index >= MAX_LEAVES {
+                    return None;
+                }
+                let half = tri!(index.checked_sub(index.count_ones() as $T));
+                index.checked_add(half)
+            }
+
+            /// D3: leaf index of a leaf position. `None` if `pos` is not a position (D8:
+            /// `pos == MAX_SIZE`) or is not a leaf (height > 0, D2).
+            pub const fn pos_to_leaf(pos: $T) -> Option<$T> {
+                match decompose(pos) {
+                    Some((last, 0)) => Some(last),
+                    _ => None,
+                }
+            }
+
+            /// D4: size (node count) of an MMR with `n` leaves, `2n - popcount(n)`.
+            /// `None` if `n > MAX_LEAVES` (D8). `size_for_leaves(MAX_LEAVES) == Some(MAX_SIZE)`.
+            pub const fn size_for_leaves(n: $T) -> Option<$T> {
+                if n > MAX_LEAVES {
+                    return None;
+                }
+                let half = tri!(n.checked_sub(n.count_ones() as $T));
+                n.checked_add(half)
+            }
+
+            /// D4: leaf count `n` of a valid size (`size == 2n - popcount(n)`).
+            /// `None` if `size` is not valid. Total over all of `Int`.
+            pub const fn leaves_for_size(size: $T) -> Option<$T> {
+                let (n, rem) = peel(size);
+                if rem == 0 {
+                    Some(n)
+                } else {
+                    None
+                }
+            }
+
+            /// D4: whether `size == 2n - popcount(n)` for some leaf count `n <= MAX_LEAVES`.
+            pub const fn is_valid_size(size: $T) -> bool {
+                leaves_for_size(size).is_some()
+            }
+
+            /// D2: height of a position (0 for leaves). `None` if `pos == MAX_SIZE` (D8).
+            pub const fn height(pos: $T) -> Option<u32> {
+                match decompose(pos) {
+                    Some((_, h)) => Some(h),
+                    None => None,
+                }
+            }
+
+            /// D2/D3: whether `pos` is a leaf position. `false` for `pos == MAX_SIZE` (D8).
+            pub const fn is_leaf(pos: $T) -> bool {
+                matches!(decompose(pos), Some((_, 0)))
+            }
+
+            /// D7: whether `pos` is a left child (its entry, D5, is even). `None` if `pos`
+            /// is not a position or is the root of height `W-1` (`MAX_POS`), which has no
+            /// parent (D8).
+            pub const fn is_left_child(pos: $T) -> Option<bool> {
+                let (last, h) = tri!(decompose(pos));
+                if h >= MAX_HEIGHT {
+                    return None;
+                }
+                Some((last >> h) & 1 == 0)
+            }
+
+            /// D7: parent of `pos`: `pos + 1` for a right child, `pos + 2^(h+1)` for a left
+            /// child of height `h`. `None` if `pos` is not a position or is `MAX_POS` (D8).
+            pub const fn parent(pos: $T) -> Option<$T> {
+                let (last, h) = tri!(decompose(pos));
+                if h >= MAX_HEIGHT {
+                    return None;
+                }
+                if (last >> h) & 1 == 0 {
+                    pos.checked_add(1 << (h + 1))
+                } else {
+                    pos.checked_add(1)
+                }
+            }
+
+            /// D7: sibling of `pos`: `pos + 2^(h+1) - 1` for a left child,
+            /// `pos - 2^(h+1) + 1` for a right child. `None` if `pos` is not a position or
+            /// is `MAX_POS` (D8).
+            pub const fn sibling(pos: $T) -> Option<$T> {
+                let (last, h) = tri!(decompose(pos));
+                if h >= MAX_HEIGHT {
+                    return None;
+                }
+                let d = perfect_size(h);
+                if (last >> h) & 1 == 0 {
+                    pos.checked_add(d)
+                } else {
+                    pos.checked_sub(d)
+                }
+            }
+
+            /// D7: left child `pos - 2^h` of a node of height `h > 0`. `None` for leaves
+            /// and for `pos == MAX_SIZE` (D8).
+            pub const fn left_child(pos: $T) -> Option<$T> {
+                let (_, h) = tri!(decompose(pos));
+                if h == 0 {
+                    return None;
+                }
+                pos.checked_sub(1 << h)
+            }
+
+            /// D7: right child `pos - 1` of a node of height `h > 0`. `None` for leaves
+            /// and for `pos == MAX_SIZE` (D8).
+            pub const fn right_child(pos: $T) -> Option<$T> {
+                let (_, h) = tri!(decompose(pos));
+                if h == 0 {
+                    return None;
+                }
+                pos.checked_sub(1)
+            }
+
+            /// D7: `(left_child, right_child)` of a node of height `h > 0`. `None` for
+            /// leaves and for `pos == MAX_SIZE` (D8).
+            pub const fn children(pos: $T) -> Option<($T, $T)> {
+                let (_, h) = tri!(decompose(pos));
+                if h == 0 {
+                    return None;
+                }
+                let l = tri!(pos.checked_sub(1 << h));
+                let r = tri!(pos.checked_sub(1));
+                Some((l, r))
+            }
+
+            /// D5: `(row, entry)` of a position: row = height (D2), entry = index among the
+            /// nodes of that height. `None` if `pos == MAX_SIZE` (D8).
+            pub const fn to_row_entry(pos: $T) -> Option<(u32, $T)> {
+                let (last, h) = tri!(decompose(pos));
+                Some((h, last >> h))
+            }
+
+            /// D5: position of `(row, entry)`, `2^(row+1)(entry+1) - popcount(entry) - 2`.
+            /// `None` unless `row <= W-1` and `entry < 2^(W-1-row)` (D8: the result must be
+            /// a position, i.e. `< MAX_SIZE`).
+            pub const fn from_row_entry(row: u32, entry: $T) -> Option<$T> {
+                if row > MAX_HEIGHT || (entry >> (MAX_HEIGHT - row)) != 0 {
+                    return None;
+                }
+                // The node's rightmost leaf is (entry + 1) * 2^row - 1; the node sits `row`
+                // positions after it (the path from it is all right children, D7).
+                let last = (entry << row) | (((1 as $T) << row) - 1);
+                let p = tri!(leaf_to_pos(last));
+                p.checked_add(row as $T)
+            }
+
+            /// D6: number of peaks of a valid size (popcount of its leaf count, D4).
+            /// `None` if `size` is not valid.
+            pub const fn peak_count(size: $T) -> Option<u32> {
+                match leaves_for_size(size) {
+                    Some(n) => Some(n.count_ones()),
+                    None => None,
+                }
+            }
+
+            /// D6: the peaks of a valid size, left (highest) to right, without allocation.
+            /// `None` if `size` is not valid (D4).
+            pub const fn peaks(size: $T) -> Option<Peaks> {
+                let n = tri!(leaves_for_size(size));
+                Some(Peaks { leaves: n, front: 0, back: n.count_ones() })
+            }
+
+            /// D6: the peaks of an MMR, as a `Copy` double-ended iterator of positions, left
+            /// (highest) to right. [`Peaks::len`], [`Peaks::get`] and [`Peaks::height`]
+            /// address the peaks not yet yielded from either end (for a fresh value, all
+            /// peaks). At most `W` peaks.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct Peaks {
+                leaves: $T,
+                front: u32,
+                back: u32,
+            }
+
+            impl Peaks {
+                /// Leaf count `n` of the MMR (D4); its set bits are the peak heights (D6).
+                pub const fn leaf_count(&self) -> $T {
+                    self.leaves
+                }
+
+                /// Number of peaks not yet yielded (D6).
+                pub const fn len(&self) -> usize {
+                    self.back.saturating_sub(self.front) as usize
+                }
+
+                /// Whether every peak has been yielded (always `true` for size 0).
+                pub const fn is_empty(&self) -> bool {
+                    self.front >= self.back
+                }
+
+                /// `(position, height)` of the `i`-th remaining peak (D6). `None` if
+                /// `i >= self.len()`.
+                pub const fn peak(&self, i: usize) -> Option<($T, u32)> {
+                    if i >= self.len() {
+                        return None;
+                    }
+                    // i < len <= W, so the cast and the sum cannot overflow.
+                    let k = self.front + i as u32;
+                    let mut seen = 0u32;
+                    let mut h = BITS;
+                    while h > 0 {
+                        h -= 1;
+                        if (self.leaves >> h) & 1 == 1 {
+                            if seen == k {
+                                return match peak_pos_of_height(self.leaves, h) {
+                                    Some(p) => Some((p, h)),
+                                    None => None,
+                                };
+                            }
+                            seen += 1;
+                        }
+                    }
+                    None
+                }
+
+                /// Position of the `i`-th remaining peak (D6). `None` if `i >= self.len()`.
+                pub const fn get(&self, i: usize) -> Option<$T> {
+                    match self.peak(i) {
+                        Some((p, _)) => Some(p),
+                        None => None,
+                    }
+                }
+
+                /// Height of the `i`-th remaining peak (D2, D6). `None` if `i >= self.len()`.
+                pub const fn height(&self, i: usize) -> Option<u32> {
+                    match self.peak(i) {
+                        Some((_, h)) => Some(h),
+                        None => None,
+                    }
+                }
+            }
+
+            impl Iterator for Peaks {
+                type Item = $T;
+
+                fn next(&mut self) -> Option<$T> {
+                    let p = self.get(0)?;
+                    self.front += 1;
+                    Some(p)
+                }
+
+                fn size_hint(&self) -> (usize, Option<usize>) {
+                    (self.len(), Some(self.len()))
+                }
+            }
+
+            impl DoubleEndedIterator for Peaks {
+                fn next_back(&mut self) -> Option<$T> {
+                    let p = self.get(self.len().checked_sub(1)?)?;
+                    self.back -= 1;
+                    Some(p)
+                }
+            }
+
+            impl ExactSizeIterator for Peaks {}
+
+            impl core::iter::FusedIterator for Peaks {}
+
+            /// D6: the peak whose subtree contains a position, see [`peak_of`].
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct PeakOf {
+                /// Index of the peak among the peaks, 0 = leftmost (highest).
+                pub index: u32,
+                /// Position of the peak.
+                pub pos: $T,
+                /// Height of the peak (D2).
+                pub height: u32,
+            }
+
+            /// D6: the peak whose subtree contains `pos` in an MMR of size `size`.
+            /// `None` if `size` is not valid (D4) or `pos >= size`.
+            pub const fn peak_of(size: $T, pos: $T) -> Option<PeakOf> {
+                let n = tri!(leaves_for_size(size));
+                if pos >= size {
+                    return None;
+                }
+                let (last, _) = tri!(decompose(pos));
+                // last < n: the peak holding leaf `last` has the height of the highest bit
+                // in which n and last differ (bits above it are the peaks to its left).
+                let diff = n ^ last;
+                if diff == 0 {
+                    return None;
+                }
+                let h = MAX_HEIGHT - diff.leading_zeros();
+                let index = (n >> h).count_ones() - 1;
+                let p = tri!(peak_pos_of_height(n, h));
+                Some(PeakOf { index, pos: p, height: h })
+            }
+
+            /// Number of mountain siblings on the path from `pos` up to its peak: the
+            /// height of its peak minus the height of `pos` (D2, D6, D7); for a leaf, the
+            /// height of its peak. `None` if `size` is not valid (D4) or `pos >= size`.
+            pub const fn path_len(size: $T, pos: $T) -> Option<u32> {
+                let pk = tri!(peak_of(size, pos));
+                let h = tri!(height(pos));
+                pk.height.checked_sub(h)
+            }
+
+            /// D3/D7: position of the leftmost leaf of the subtree rooted at `pos`,
+            /// `pos - 2^(h+1) + 2` (grin `bintree_leftmost`). `None` if `pos == MAX_SIZE`.
+            pub const fn leftmost_leaf(pos: $T) -> Option<$T> {
+                let (_, h) = tri!(decompose(pos));
+                pos.checked_sub(perfect_size(h) - 1)
+            }
+
+            /// D3/D7: `(first leaf index, leaf count)` of the subtree rooted at `pos`; the
+            /// count is `2^h`. `None` if `pos == MAX_SIZE` (D8).
+            pub const fn subtree_leaves(pos: $T) -> Option<($T, $T)> {
+                let (last, h) = tri!(decompose(pos));
+                let count: $T = 1 << h;
+                let first = tri!(last.checked_sub(count - 1));
+                Some((first, count))
+            }
+
+            /// Hash-file shift caused by a pruned subtree root of height `h` (D2): every
+            /// node below the root is compacted away, `2(2^h - 1) = 2^(h+1) - 2` entries
+            /// (0 for a pruned leaf). Source: mimblewimble/grin store/src/prune_list.rs
+            /// `build_shift_cache`. `None` if `h > W-1` (D8).
+            pub const fn pruned_hash_shift(h: u32) -> Option<$T> {
+                if h > MAX_HEIGHT {
+                    return None;
+                }
+                Some(perfect_size(h) - 1)
+            }
+
+            /// Data-file (leaf data) shift caused by a pruned subtree root of height `h`
+            /// (D2): `2^h` leaves for `h > 0`, and 0 for `h = 0` (a pruned leaf root keeps
+            /// its data). Source: mimblewimble/grin store/src/prune_list.rs
+            /// `build_leaf_shift_cache`. `None` if `h > W-1` (D8).
+            pub const fn pruned_data_shift(h: u32) -> Option<$T> {
+                if h > MAX_HEIGHT {
+                    return None;
+                }
+                if h == 0 {
+                    Some(0)
+                } else {
+                    Some(1 << h)
+                }
+            }
+
+            /// MWEB leaf-set file: `(byte offset, mask)` of leaf index `index`, i.e. byte
+            /// `8 + index / 8`, mask `0x80 >> (index % 8)` (8-byte header, MSB-first;
+            /// litecoin-project/litecoin src/libmw/src/mmr/ILeafSet.cpp `BitToByte`,
+            /// LeafSet.cpp `GetByte`). `None` if `index >= MAX_LEAVES` (D3, D8).
+            pub const fn leaf_set_bit(index: $T) -> Option<($T, u8)> {
+                if index >= MAX_LEAVES {
+                    return None;
+                }
+                let byte = tri!((index / 8).checked_add(LEAF_SET_HEADER_LEN));
+                Some((byte, 0x80u8 >> (index % 8)))
+            }
+
+            /// MWEB prune-list (compact bitset) file: `(byte offset, mask)` of position
+            /// `pos`, i.e. byte `pos / 8`, mask `0x80 >> (pos % 8)` (no header, MSB-first;
+            /// litecoin-project/litecoin src/libmw/src/mmr/MMRUtil.cpp
+            /// `BuildCompactBitSet`). `None` if `pos == MAX_SIZE` (D1, D8).
+            pub const fn prune_list_bit(pos: $T) -> Option<($T, u8)> {
+                if pos == <$T>::MAX {
+                    return None;
+                }
+                Some((pos / 8, 0x80u8 >> (pos % 8)))
+            }
+
+            /// MWEB prune-list file length in bytes for `leaf_count` leaves: the compact
+            /// bitset has `2n` bits, so `ceil(2n / 8)` bytes (litecoin-project/litecoin
+            /// src/libmw/src/mmr/MMRUtil.cpp `BuildCompactBitSet`). `None` if
+            /// `leaf_count > MAX_LEAVES` (D4, D8).
+            pub const fn prune_list_len(leaf_count: $T) -> Option<$T> {
+                if leaf_count > MAX_LEAVES {
+                    return None;
+                }
+                // ceil(2n / 8) == ceil(n / 4), computed without forming 2n.
+                let extra: $T = if leaf_count % 4 == 0 { 0 } else { 1 };
+                (leaf_count / 4).checked_add(extra)
+            }
+
+            /// MWEB leaf-set file length in bytes for `leaf_count` leaves, including the
+            /// 8-byte header: `8 + ceil(n / 8)` (litecoin-project/litecoin
+            /// src/libmw/src/mmr/LeafSet.cpp, ILeafSet.cpp `Root`). `None` if
+            /// `leaf_count > MAX_LEAVES` (D4, D8).
+            pub const fn leaf_set_len(leaf_count: $T) -> Option<$T> {
+                if leaf_count > MAX_LEAVES {
+                    return None;
+                }
+                let extra: $T = if leaf_count % 8 == 0 { 0 } else { 1 };
+                let bytes = tri!((leaf_count / 8).checked_add(extra));
+                bytes.checked_add(LEAF_SET_HEADER_LEN)
+            }
+        }
+    };
+}
+
+index_arith!(
+    /// The index arithmetic at width 16: `MAX_LEAVES = 2^15`, `MAX_SIZE = 2^16 - 1` (D8).
+    /// Small enough to check every input exhaustively.
+    w16,
+    u16
+);
+index_arith!(
+    /// The index arithmetic at width 32: `MAX_LEAVES = 2^31`, `MAX_SIZE = 2^32 - 1` (D8).
+    w32,
+    u32
+);
+index_arith!(
+    /// The index arithmetic at width 64, the project's normative width:
+    /// `MAX_LEAVES = 2^63`, `MAX_SIZE = 2^64 - 1` (D8). Re-exported at the crate root.
+    w64,
+    u64
+);
+
+pub use w64::*;
+
+#[cfg(test)]
+mod tests;
