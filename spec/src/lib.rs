@@ -25,6 +25,7 @@ mod db;
 mod error;
 mod hash;
 mod node;
+pub mod ops;
 mod profile;
 pub mod profiles;
 mod proof;
