@@ -118,3 +118,23 @@ if __name__ == "__main__":
     m4.nodes[2] = parent(2, m4.nodes[0], m4.nodes[1])
     m4.nodes[6] = parent(6, m4.nodes[2], m4.nodes[5])
     show("4 leaves after spending leaf 1 with data 'spent', root", m4.root())
+    # Bagging shapes of D11 on the 7-leaf peaks, with the test bag hash of
+    # reference/tests/common/mod.rs: bag(size, l, r) = H(0x03 || u64(size) || u64(sum) || l || r).
+    # (Not a shipped profile: these values check the reference's generic fold-right and
+    # peak-tree code.)
+    def bag(size, l, r):
+        s = l[1] + r[1]
+        return (H(b"\x03", u64(size), u64(s), l[0], r[0]), s)
+
+    pk = m7.peaks()
+    show("test bagging, 7 leaves, fold-right root", bag(11, pk[0], bag(11, pk[1], pk[2])))
+    show("test bagging, 7 leaves, peak-tree root", bag(11, bag(11, pk[0], pk[1]), pk[2]))
+    m15 = MMR()  # 15 leaves: 4 peaks (8, 4, 2, 1 leaves)
+    for i in range(15):
+        m15.append(bytes([i]), i + 1)
+    pk = m15.peaks()
+    sz = len(m15.nodes)
+    show(f"test bagging, 15 leaves (size {sz}), fold-right root",
+         bag(sz, pk[0], bag(sz, pk[1], bag(sz, pk[2], pk[3]))))
+    show(f"test bagging, 15 leaves (size {sz}), peak-tree root",
+         bag(sz, bag(sz, pk[0], pk[1]), bag(sz, pk[2], pk[3])))
