@@ -302,7 +302,7 @@ macro_rules! index_arith {
             /// D6: the peaks of an MMR, as a `Copy` double-ended iterator of positions, left
             /// (highest) to right. [`Peaks::len`], [`Peaks::get`] and [`Peaks::height`]
             /// address the peaks not yet yielded from either end (for a fresh value, all
-            /// peaks). At most `W` peaks.
+            /// peaks). At most `W - 1` peaks (63 at width 64).
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
             pub struct Peaks {
                 leaves: $T,
