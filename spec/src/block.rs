@@ -5,6 +5,7 @@ use crate::{Error, Node};
 
 /// One change inside a block (D16).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum BlockOp {
     /// Append a leaf with this data and value.
     Append {
@@ -40,6 +41,7 @@ pub const OP_SPEND: u8 = 2;
 
 /// An ordered batch of changes applied atomically (D16).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Block {
     /// The changes, applied in order.
     pub ops: Vec<BlockOp>,

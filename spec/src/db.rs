@@ -4,6 +4,7 @@ use crate::{BatchProof, Block, BlockInfo, Error, MmrSet, Node, Profile, Proof, l
 
 /// Which state a read looks at (D19).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum At {
     /// The working state: the last committed block plus any uncommitted changes.
     Current,
@@ -51,6 +52,7 @@ pub struct CompactReport {
 
 /// A leaf as supplied to a verifier: its data and value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Leaf {
     /// The leaf's data.
     pub data: Vec<u8>,

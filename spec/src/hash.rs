@@ -5,6 +5,7 @@ use core::str::FromStr;
 
 /// A 32-byte digest. Every profile in this project hashes to 32 bytes (SPEC.md D10).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Hash(pub [u8; 32]);
 
 impl Hash {

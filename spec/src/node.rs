@@ -5,6 +5,7 @@ use crate::Hash;
 /// A node of the MMR: its hash and its value. A leaf's value is the coin's amount (0 once
 /// spent); an internal node's value is the sum of its children's values (D9).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Node {
     /// The node's digest under the active profile.
     pub hash: Hash,

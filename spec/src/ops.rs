@@ -19,6 +19,7 @@ use crate::{
 /// A change to a proof before it is verified; every variant but `None` that alters the
 /// encoding must make verification fail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Tamper {
     /// The honest proof.
     None,
@@ -145,6 +146,7 @@ impl Tamper {
 
 /// A change to a batch proof before it is verified.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum BatchTamper {
     /// The honest proof.
     None,
@@ -304,6 +306,7 @@ impl BatchTamper {
 
 /// One operation. Each names the trait method(s) it exercises in [`Op::methods`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Op {
     // ----- mutations (D12, D16, D19, D21, D23) -----
     /// `ProofDb::append`.
@@ -507,6 +510,7 @@ pub enum Op {
 
 /// A change to an MMR set before a client applies it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum SetTamper {
     /// The honest set.
     None,

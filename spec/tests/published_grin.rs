@@ -9,13 +9,25 @@
 //! `core/src/ser.rs`): output identifier = `u8 features (Coinbase = 1) || 33-byte commitment`;
 //! range proof = `u64be length || bytes`; kernel, hashed in its v1 form = `u8 features
 //! (Coinbase = 1) || u64be fee (0) || u64be lock_height (0) || 33-byte excess || 64-byte sig`.
+//!
+//! Multi-leaf values (leaf positions far from 0, 16-peak bagging, the proof layout) come from
+//! real Grin mainnet `MerkleProof`s published in the Node API v2 documentation:
+//! mimblewimble/grin-rfcs `text/0007-node-api-v2.md` (`get_block` for height 374274 and
+//! `get_outputs` for heights 376150-376154), copied into the JSON-RPC doc examples of
+//! mimblewimble/grin `api/src/foreign_rpc.rs` (`get_outputs`) and mwcproject/mwc-node
+//! `api/src/foreign_rpc.rs` (`get_block_ex`, `get_outputs`). The API's `mmr_index` is
+//! 1-based; our positions are 0-based.
+//!
+//! Grin's own repository asserts no literal for a parent hash (grin `core/tests/pmmr.rs`
+//! compares against recomputed hashes); the parent rule is corroborated by libmw's tests
+//! (see `libmw_grin_dialect_*` below), an independent implementation of the same rules.
 
 mod common;
 
-use common::{Mmr, hex};
+use common::{Mmr, fold_right_proof_root, hex};
 use mmr_spec::profiles::GRIN;
 use mmr_spec::profiles::grin::{decode_merkle_proof, encode_merkle_proof};
-use mmr_spec::{Error, Hash, Node, Proof, Side, Step, from_hex};
+use mmr_spec::{Error, Hash, Node, Proof, Side, Step, from_hex, leaf_node};
 
 fn one_leaf_root(data: &[u8]) -> Hash {
     let mut m = Mmr::new(&GRIN);
@@ -265,5 +277,113 @@ fn merkle_proof_bytes_round_trip_and_strictness() {
             expected: 2,
             got: 3
         })
+    );
+}
+
+// Grin mainnet block 374274: its one (coinbase) output, `mmr_index` 4091742 (position
+// 4091741), and the output's `merkle_proof`. mimblewimble/grin-rfcs
+// `text/0007-node-api-v2.md`, `get_block` example; also mwcproject/mwc-node
+// `api/src/foreign_rpc.rs`, `get_block_ex` example.
+const BLOCK_374274_PROOF: &str = "00000000003e6f5e000000000000000f60fe09a7601a519d9be71135404580ad9de0964c70a7619b1731dca2cd8c1ae1dce9f544df671d63ff0e05b58f070cb48e163ca8f44fb4446c9fe1fc9cfef90e4b81e7119e8cf60acb9515363ecaea1ce20d2a8ea2f6f638f79a33a19d0d7b54cfff3daf8d21c243ba4ccd2c0fbda833edfa2506b1b326059d124e0c2e27cda90268e66f2dcc7576efac9ebbb831894d7776c191671c3294c2ca0af23201498a7f5ce98d5440ca24116b40ac98b1c5e38b28c8b560afc4f4684b81ab34f8cf162201040d4779195ba0e4967d1dd8184b579208e9ebebafa2f5004c51f5902a94bf268fd498f0247e8ba1a46efec8d88fa44d5ecb206fbe728ee56c24af36442eba416ea4d06e1ea267309bc2e6f961c57069e2525d17e78748254729d7fdec56720aa85fe6d89b2756a7eeed0a7aa5d13cfb874e3c65576ec8a15d6df17d7d4856653696b10fb9ec205f5e4d1c7a1f3e2dd2994b12eeed93e84776d8dcd8a5d78aecd4f96ae95c0b090d104adf2aa84f0a1fbd8d319fea5476d1a306b2800716e60b00115a5cca678617361c5a89660b4536c56254bc8dd7035d96f05de62b042d16acaeff57c111fdf243b859984063e3fcfdf40c4c4a52889706857a7c3e90e264f30f40cc87bd20e74689f14284bc5ea0a540950dfcc8d33c503477eb1c60";
+
+// Grin mainnet block 376153's coinbase output (`mmr_index` 4107716, position 4107715) and
+// block 376154's (`mmr_index` 4107717, position 4107716), each with its `merkle_proof`
+// (sizes 4107716 and 4107718). mimblewimble/grin-rfcs `text/0007-node-api-v2.md` and
+// mimblewimble/grin `api/src/foreign_rpc.rs`, `get_outputs` example.
+const BLOCK_376153_PROOF: &str = "00000000003eadc4000000000000000dfe3614ebe6e52657870df225d132179fa1ea0fdc2105f0e51d03bc3765a9cd059c60d434a7cae0a3d669b37588c25410f57405c841312cfa50cf514678877a3f4ce8bd3e57723ba75a2b7d61027b2088fbabebdb7336b97ea88b00a7e809a6245def980eba18d987601f4cbd6c3cc9f12a5684fe7a1bc2565a9f8ab63c2db1afa8304f5e23d4754cd97f29c8b06dcb3de4f6d3a83079676b6e9941afe5553a7195384b564ecd6d37522cb5e452cc930d2b549af22698a8fd9bf6cad05a06b09e3f6e672b94e82c0255394b5c187ab76fda653a2491378997ba3d49f9d9c34ca93bc627fe5d98b327c03d429b5473f62672e9d73c4eafd9cb8f62e5158a1ec7eb56653696b10fb9ec205f5e4d1c7a1f3e2dd2994b12eeed93e84776d8dcd8a5d78aecd4f96ae95c0b090d104adf2aa84f0a1fbd8d319fea5476d1a306b2800716e60b00115a5cca678617361c5a89660b4536c56254bc8dd7035d96f05de62b042d16acaeff57c111fdf243b859984063e3fcfdf40c4c4a52889706857a7c3e90e264f30f40cc87bd20e74689f14284bc5ea0a540950dfcc8d33c503477eb1c60";
+const BLOCK_376154_PROOF: &str = "00000000003eadc6000000000000000e13c509a17cbb0d81634215cd2482ab6d9eb58b332fcbe6b2c4fa458a63d3cb0dfe3614ebe6e52657870df225d132179fa1ea0fdc2105f0e51d03bc3765a9cd059c60d434a7cae0a3d669b37588c25410f57405c841312cfa50cf514678877a3f4ce8bd3e57723ba75a2b7d61027b2088fbabebdb7336b97ea88b00a7e809a6245def980eba18d987601f4cbd6c3cc9f12a5684fe7a1bc2565a9f8ab63c2db1afa8304f5e23d4754cd97f29c8b06dcb3de4f6d3a83079676b6e9941afe5553a7195384b564ecd6d37522cb5e452cc930d2b549af22698a8fd9bf6cad05a06b09e3f6e672b94e82c0255394b5c187ab76fda653a2491378997ba3d49f9d9c34ca93bc627fe5d98b327c03d429b5473f62672e9d73c4eafd9cb8f62e5158a1ec7eb56653696b10fb9ec205f5e4d1c7a1f3e2dd2994b12eeed93e84776d8dcd8a5d78aecd4f96ae95c0b090d104adf2aa84f0a1fbd8d319fea5476d1a306b2800716e60b00115a5cca678617361c5a89660b4536c56254bc8dd7035d96f05de62b042d16acaeff57c111fdf243b859984063e3fcfdf40c4c4a52889706857a7c3e90e264f30f40cc87bd20e74689f14284bc5ea0a540950dfcc8d33c503477eb1c60";
+
+#[test]
+fn grin_mainnet_block_374274_output_root_from_its_merkle_proof() {
+    // The header's `output_root` (same sources): the output MMR of size 4091742 has 16 peaks
+    // and the output is the last one, so the proof is the 15 peaks to its left, nearest first,
+    // and the root folds them from the right with the size as index.
+    let bytes = from_hex(BLOCK_374274_PROOF).unwrap();
+    let proof = decode_merkle_proof(&bytes, 4_091_741).unwrap();
+    assert_eq!((proof.size, proof.path.len()), (4_091_742, 15));
+    assert!(proof.path.iter().all(|s| s.side == Side::Left));
+    assert_eq!(encode_merkle_proof(&proof), bytes);
+    let leaf = leaf_node(
+        &GRIN,
+        4_091_741,
+        &output("09d33615563ba2d65acc2b295a024337166b9f520122d49730c73e8bfb43017610"),
+        0,
+    );
+    assert_eq!(
+        fold_right_proof_root(&GRIN, &proof, leaf).hash,
+        hex("1e9daee31b80c6b83573eacfd3048a4af57c614bd36f9acd5fb50fbd236beb16")
+    );
+}
+
+#[test]
+fn grin_mainnet_leaf_hash_at_position_4107715() {
+    // Block 376154's proof starts with its sibling: the leaf hash of block 376153's coinbase
+    // output at position 4107715 (then the two leaves' parent is a height-1 peak).
+    let p154 = decode_merkle_proof(&from_hex(BLOCK_376154_PROOF).unwrap(), 4_107_716).unwrap();
+    assert_eq!((p154.size, p154.path.len()), (4_107_718, 14));
+    assert_eq!(p154.path[0].side, Side::Left);
+    let sibling = leaf_node(
+        &GRIN,
+        4_107_715,
+        &output("0948cb346b7affe004a6f84fa4b5b44995830f1c332b03537df4c258d51d1afb50"),
+        0,
+    );
+    assert_eq!(p154.path[0].node.hash, sibling.hash);
+    assert_eq!(
+        sibling.hash,
+        hex("13c509a17cbb0d81634215cd2482ab6d9eb58b332fcbe6b2c4fa458a63d3cb0d")
+    );
+}
+
+#[test]
+fn grin_mainnet_proofs_share_their_left_peaks() {
+    // The proof layout (left peaks after the mountain part, nearest first): block 376153's
+    // output is a height-0 peak (13 left peaks); block 376154's output adds a sibling and its
+    // parent is a peak with the same 13 left peaks; block 374274's proof (16 peaks) shares the
+    // 5 leftmost peaks (heights 20 to 16), which are its last 5 items.
+    let p153 = decode_merkle_proof(&from_hex(BLOCK_376153_PROOF).unwrap(), 4_107_715).unwrap();
+    let p154 = decode_merkle_proof(&from_hex(BLOCK_376154_PROOF).unwrap(), 4_107_716).unwrap();
+    let p274 = decode_merkle_proof(&from_hex(BLOCK_374274_PROOF).unwrap(), 4_091_741).unwrap();
+    assert_eq!((p153.size, p153.path.len()), (4_107_716, 13));
+    assert_eq!(p154.path[1..], p153.path[..]);
+    assert_eq!(p274.path[10..], p153.path[8..]);
+    assert_ne!(p274.path[9], p153.path[7]);
+    // A proof decoded at the wrong position does not fit: the layout is position-specific.
+    assert!(matches!(
+        decode_merkle_proof(&from_hex(BLOCK_376153_PROOF).unwrap(), 4_107_714),
+        Err(Error::PathLength { .. }) | Err(Error::NotALeaf { .. })
+    ));
+}
+
+// Corroboration, not a Grin-published value: ltc-mweb/libmw (the MWEB library before it
+// moved into Litecoin; written by the author of Grin++) `test/tests/mmr/Test_MMR.cpp`, test
+// case "mmr::MMR" (revision 4b105a960d7c). Its two literals reproduce with grin's rules
+// exactly (BLAKE2b-256, big-endian u64 positions, leaf data without a length prefix, the
+// size as the bagging index; the size minus one or BLAKE3 do not), so that libmw revision
+// hashed as grin does. Leaves {0,1,2}, {1,2,3}, {2,3,4}, {3,4,5}: one peak (two levels of
+// parent hashes); adding {4,5,6}: two peaks, one bagging step.
+#[test]
+fn libmw_grin_dialect_four_leaves() {
+    let mut m = Mmr::new(&GRIN);
+    for l in [[0u8, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5]] {
+        m.append(&l, 0);
+    }
+    assert_eq!(m.size(), 7);
+    assert_eq!(
+        m.root().unwrap().hash,
+        hex("531b5c35f430f911db70cbf892cec23165d291bb08e568049f2bdc8174ded78a")
+    );
+}
+
+#[test]
+fn libmw_grin_dialect_five_leaves() {
+    let mut m = Mmr::new(&GRIN);
+    for l in [[0u8, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6]] {
+        m.append(&l, 0);
+    }
+    assert_eq!(m.size(), 8);
+    assert_eq!(
+        m.root().unwrap().hash,
+        hex("8479b8a461e696556726def136322f4b654986436a54c849e251b7a8a94bd62c")
     );
 }

@@ -4,21 +4,22 @@
 //! (`CreateMMRDataLeafNode`, `CreateMMRDataParentNode`), `MMR.java` (`addEntry`, `getRoot`,
 //! `getPeakToRoot`, `checkProof`), `MMRProof.java` (proof chunks and their stream layout),
 //! `src/org/minima/objects/base/MiniNumber.java` and `MiniData.java` (stream layouts),
-//! `src/org/minima/utils/Crypto.java` (`hashAllObjects`: SHA3-256 over the concatenated
-//! streams).
+//! `src/org/minima/utils/Crypto.java` (`hashData`, `hashObject`, `hashAllObjects`: Keccak-256,
+//! Minima's `KeccakDigest` with the original Keccak padding, over the concatenated streams;
+//! not FIPS-202 SHA3-256).
 //!
 //! - `ser(n)` is a MiniNumber: `i8 scale || u8 len || len bytes`, the unscaled value as a
 //!   minimal two's-complement big-endian integer (`BigInteger.toByteArray`); this profile
 //!   only writes integers (scale 0). `MiniData(b) = u32be(len) || b`.
-//! - `leaf_hash(_, data, v) = SHA3-256(ser(0) || data || ser(v))` (`data` is the object's
+//! - `leaf_hash(_, data, v) = Keccak-256(ser(0) || data || ser(v))` (`data` is the object's
 //!   stream bytes as given);
-//! - `parent_hash(_, l, r, s) = SHA3-256(ser(1) || MiniData(l.hash) || MiniData(r.hash) || ser(s))`;
+//! - `parent_hash(_, l, r, s) = Keccak-256(ser(1) || MiniData(l.hash) || MiniData(r.hash) || ser(s))`;
 //! - peak-tree bagging with `bag_hash` = the parent hash (no position);
 //! - empty root: none (`MMR.getRoot` returns null), hence error `empty-root`.
 
 use crate::codec::Reader;
 use crate::{Bagging, Error, Hash, Node, Profile, Proof, Side, Step};
-use sha3::{Digest, Sha3_256};
+use sha3::{Digest, Keccak256};
 
 /// The Minima profile, named `"minima"`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,13 +55,30 @@ fn put_mini_data(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
+/// The stream form of `MiniData(bytes)` (`MiniData.writeDataStream`, also
+/// `writeHashToStream`): `u32be(len) || bytes`. The `mmrcreate` values of Minima's docs
+/// (`tests/published_minima.rs`) show a `MiniString` streaming the same way over its UTF-8
+/// bytes.
+pub fn mini_data(bytes: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(4 + bytes.len());
+    put_mini_data(&mut v, bytes);
+    v
+}
+
+/// Minima's hash of a stream (`Crypto.hashData` / `hashObject` / `hashAllObjects` over the
+/// concatenated object streams): Keccak-256 with the original Keccak padding (Minima's
+/// `KeccakDigest`), not FIPS-202 SHA3-256.
+pub fn hash_stream(bytes: &[u8]) -> Hash {
+    Hash(Keccak256::digest(bytes).into())
+}
+
 fn parent(left: &Node, right: &Node, sum: u64) -> Hash {
     let mut buf = Vec::with_capacity(3 + 2 * 36 + 11);
     put_mini_number(&mut buf, 1);
     put_mini_data(&mut buf, left.hash.as_bytes());
     put_mini_data(&mut buf, right.hash.as_bytes());
     put_mini_number(&mut buf, sum);
-    Hash(Sha3_256::digest(&buf).into())
+    hash_stream(&buf)
 }
 
 impl Profile for MinimaProfile {
@@ -68,16 +86,16 @@ impl Profile for MinimaProfile {
         "minima"
     }
 
-    /// `SHA3-256(ser(0) || data || ser(value))`.
+    /// `Keccak-256(ser(0) || data || ser(value))`.
     fn leaf_hash(&self, _pos: u64, data: &[u8], value: u64) -> Hash {
-        let mut h = Sha3_256::new();
+        let mut h = Keccak256::new();
         h.update(mini_number(0));
         h.update(data);
         h.update(mini_number(value));
         Hash(h.finalize().into())
     }
 
-    /// `SHA3-256(ser(1) || MiniData(left.hash) || MiniData(right.hash) || ser(sum))`.
+    /// `Keccak-256(ser(1) || MiniData(left.hash) || MiniData(right.hash) || ser(sum))`.
     fn parent_hash(&self, _pos: u64, left: &Node, right: &Node, sum: u64) -> Hash {
         parent(left, right, sum)
     }

@@ -100,3 +100,51 @@ impl<'p> Mmr<'p> {
 pub fn hex(s: &str) -> Hash {
     Hash::from_hex(s).expect("64 hex digits")
 }
+
+/// The peaks of an MMR of `size` (D6), left to right, as (position, height); written
+/// independently of the crate for the tests.
+pub fn peak_positions(size: u64) -> Vec<(u64, u32)> {
+    let mut peaks = Vec::new();
+    let (mut offset, mut left) = (0u64, size);
+    let mut h = 63 - size.max(1).leading_zeros();
+    loop {
+        let tree = (1u64 << (h + 1)) - 1;
+        if left >= tree {
+            peaks.push((offset + tree - 1, h));
+            offset += tree;
+            left -= tree;
+        }
+        if h == 0 {
+            break;
+        }
+        h -= 1;
+    }
+    peaks
+}
+
+/// Folds a fold-right proof (D13: siblings up to the peak, then the bag of the peaks to the
+/// right, then the left peaks) from `leaf` at `proof.pos` to the root, with the profile's
+/// parent and bag hashes. Panics on a path that does not fit (test inputs are well formed).
+pub fn fold_right_proof_root(profile: &dyn Profile, proof: &mmr_spec::Proof, leaf: Node) -> Node {
+    let peaks = peak_positions(proof.size);
+    let (mut pos, mut h, mut cur) = (proof.pos, 0u32, leaf);
+    let mut steps = proof.path.iter();
+    while !peaks.iter().any(|&(p, _)| p == pos) {
+        let s = steps.next().expect("a sibling below the peak");
+        let (l, r, parent) = match s.side {
+            mmr_spec::Side::Left => (s.node, cur, pos + 1),
+            mmr_spec::Side::Right => (cur, s.node, pos + (2u64 << h)),
+        };
+        cur = parent_node(profile, parent, &l, &r).expect("no overflow");
+        pos = parent;
+        h += 1;
+    }
+    for s in steps {
+        cur = match s.side {
+            mmr_spec::Side::Left => bag_node(profile, proof.size, &s.node, &cur),
+            mmr_spec::Side::Right => bag_node(profile, proof.size, &cur, &s.node),
+        }
+        .expect("no overflow");
+    }
+    cur
+}

@@ -1,0 +1,315 @@
+//! Lock-step execution of one op sequence on both implementations.
+
+use crate::observe::{Limits, Snapshot, observe};
+use crate::subjects::{DynProfile, OptSubject, RefSubject};
+use mmr_spec::ops::{Executor, Op, Outcome};
+use mmr_spec::{At, BlockOp, Config, Node, ProofDb, profiles};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The first observable on which the two implementations differ.
+#[derive(Clone, Debug)]
+pub struct Mismatch {
+    /// The profile in use.
+    pub profile: &'static str,
+    /// The retention setting in use.
+    pub config: Config,
+    /// The shortest failing prefix: the ops up to and including the one after which the
+    /// difference appeared (empty: the freshly created databases already differ).
+    pub prefix: Vec<Op>,
+    /// What differed.
+    pub what: String,
+    /// The reference's value.
+    pub reference: String,
+    /// The optimized implementation's value.
+    pub optimized: String,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "implementations differ (profile {}, retain {}) after {} op(s) on: {}",
+            self.profile,
+            self.config.retain,
+            self.prefix.len(),
+            self.what
+        )?;
+        writeln!(f, "  reference: {}", self.reference)?;
+        writeln!(f, "  optimized: {}", self.optimized)?;
+        writeln!(f, "shortest failing prefix:")?;
+        for (i, op) in self.prefix.iter().enumerate() {
+            writeln!(f, "  {i:3}: {op:?}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Mismatch {}
+
+/// Both implementations, driven in lock step.
+pub struct Pair {
+    profile: DynProfile,
+    config: Config,
+    limits: Limits,
+    /// The reference.
+    pub reference: Executor<RefSubject>,
+    /// The optimized implementation.
+    pub optimized: Executor<OptSubject>,
+    done: Vec<Op>,
+    /// Honest proofs of the working state seen so far, by (size, leaf index): what an
+    /// `Unprune` with an empty proof resolves to, so un-pruning after a compaction can use a
+    /// proof obtained before it.
+    proofs: BTreeMap<(u64, u64), (Vec<u8>, Node)>,
+}
+
+fn show(o: &Outcome) -> String {
+    match o {
+        Ok(v) => format!("{v:?}"),
+        Err(k) => format!("error {k}"),
+    }
+}
+
+impl Pair {
+    /// Two empty databases with this profile and retention.
+    pub fn new(profile: DynProfile, config: Config) -> Self {
+        Pair {
+            profile,
+            config,
+            limits: Limits::default(),
+            reference: Executor::new(RefSubject::new(profile, config)),
+            optimized: Executor::new(OptSubject::new(profile, config)),
+            done: Vec::new(),
+            proofs: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the observation caps.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    fn mismatch(&self, what: String, r: String, o: String) -> Mismatch {
+        Mismatch {
+            profile: self.profile.name(),
+            config: self.config,
+            prefix: self.done.clone(),
+            what,
+            reference: r,
+            optimized: o,
+        }
+    }
+
+    /// Compares the whole observable state of both (also run before the first op).
+    pub fn check(&mut self) -> Result<(), Mismatch> {
+        let a = observe(&mut self.reference, self.limits);
+        let b = observe(&mut self.optimized, self.limits);
+        self.compare(&a, &b)?;
+        self.remember_proofs();
+        self.check_addressing()
+    }
+
+    fn compare(&self, a: &Snapshot, b: &Snapshot) -> Result<(), Mismatch> {
+        for i in 0..a.entries.len().max(b.entries.len()) {
+            match (a.entries.get(i), b.entries.get(i)) {
+                (Some((la, oa)), Some((lb, ob))) if la == lb && oa == ob => {
+                    if la.starts_with("INVARIANT") {
+                        return Err(self.mismatch(la.clone(), show(oa), show(ob)));
+                    }
+                }
+                (Some((la, oa)), Some((lb, ob))) if la == lb => {
+                    return Err(self.mismatch(la.clone(), show(oa), show(ob)));
+                }
+                (ea, eb) => {
+                    let d = |e: Option<&(String, Outcome)>| match e {
+                        Some((l, o)) => format!("{l}: {}", show(o)),
+                        None => "(nothing more)".into(),
+                    };
+                    return Err(self.mismatch(
+                        "the observation sequence (a state exists in one only)".into(),
+                        d(ea),
+                        d(eb),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Caches the reference's honest proofs of the working state (see `proofs`).
+    fn remember_proofs(&mut self) {
+        let db = &self.reference.subject.db;
+        let size = db.size();
+        for index in 0..db.leaf_count().min(self.limits.leaves) {
+            if self.proofs.contains_key(&(size, index)) {
+                continue;
+            }
+            if let Ok(p) = db.prove(At::Current, index) {
+                if let (Ok(bytes), Ok(leaf)) = (p.encode(), db.node(At::Current, p.pos)) {
+                    self.proofs.insert((size, index), (bytes, leaf));
+                }
+            }
+        }
+    }
+
+    /// D5: the reference's (row, entry) address of every current position agrees with the
+    /// closed-form index arithmetic.
+    fn check_addressing(&self) -> Result<(), Mismatch> {
+        let size = self.reference.subject.db.size().min(self.limits.nodes);
+        for pos in 0..size {
+            let r = mmr_reference::addr::addr_of(pos).map(|a| (a.row, a.entry));
+            let o = mmr_index::to_row_entry(pos);
+            if r != o {
+                return Err(self.mismatch(
+                    format!("(row, entry) of position {pos}"),
+                    format!("{r:?}"),
+                    format!("{o:?}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes a generated op state-aware: small numbers (below 2^32) in index, height and
+    /// position fields are taken modulo what the reference's current state makes
+    /// meaningful, one past the end included (so the off-by-one edge stays reachable);
+    /// larger numbers, the extremes, pass unchanged. The concrete result is what runs and
+    /// what a failing prefix shows.
+    pub fn resolve(&self, op: &Op) -> Op {
+        let db = &self.reference.subject.db;
+        let small = |v: u64| v < 1 << 32;
+        let leaves = db.leaf_count();
+        let index = |v: u64| if small(v) { v % (leaves + 1) } else { v };
+        let (oldest, tip) = (db.oldest(), db.height());
+        let height = |v: u64| {
+            if small(v) {
+                oldest + v % (tip - oldest + 2)
+            } else {
+                v
+            }
+        };
+        let size = db.size();
+        let pos = |v: u64| if small(v) { v % (size + 1) } else { v };
+        let at = |a: At| match a {
+            At::Block(h) => At::Block(height(h)),
+            At::Current => At::Current,
+        };
+        let mut op = op.clone();
+        match &mut op {
+            Op::Update { index: i, .. } | Op::Spend { index: i, .. } => *i = index(*i),
+            Op::Rewind { height: h } | Op::Compact { horizon: h } | Op::MmrSet { height: h } => {
+                *h = height(*h)
+            }
+            Op::ClientInit { height: h } => *h = height(*h),
+            Op::UnpruneFrom {
+                height: h,
+                index: i,
+            } => {
+                *h = height(*h);
+                *i = index(*i);
+            }
+            Op::Node { at: a, pos: p } => {
+                *a = at(*a);
+                *p = pos(*p);
+            }
+            Op::IsUnspent { at: a, index: i }
+            | Op::Prove { at: a, index: i }
+            | Op::ProveAndVerify {
+                at: a, index: i, ..
+            } => {
+                *a = at(*a);
+                *i = index(*i);
+            }
+            Op::ProveBatch { at: a, indices } | Op::ProveBatchAndVerify { at: a, indices, .. } => {
+                *a = at(*a);
+                for i in indices.iter_mut() {
+                    *i = index(*i);
+                }
+            }
+            Op::State { at: a } | Op::LeafSet { at: a } => *a = at(*a),
+            Op::ClientTrack { index: i }
+            | Op::ClientUntrack { index: i }
+            | Op::ClientProof { index: i }
+            | Op::ClientLeaf { index: i }
+            | Op::ClientVerify { index: i, .. } => {
+                // Client ops address the client's own (possibly older) state.
+                let n = match self.reference.client.as_deref() {
+                    Some(c) => mmr_index::leaves_for_size(c.size()).unwrap_or(0),
+                    None => leaves,
+                };
+                if small(*i) {
+                    *i %= n + 1;
+                }
+            }
+            Op::Unprune { proof, leaf } if proof.is_empty() => {
+                let cached: Vec<_> = self.proofs.range((size, 0)..=(size, u64::MAX)).collect();
+                if !cached.is_empty() {
+                    let pick = (leaf.value % cached.len() as u64) as usize;
+                    let (bytes, node) = cached[pick].1;
+                    *proof = bytes.clone();
+                    *leaf = *node;
+                }
+            }
+            Op::ApplyBlock { block } => {
+                for b in block.ops.iter_mut() {
+                    match b {
+                        BlockOp::Update { index: i, .. } | BlockOp::Spend { index: i, .. } => {
+                            *i = index(*i)
+                        }
+                        BlockOp::Append { .. } => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        op
+    }
+
+    /// Resolves a generated op against the current state ([`Pair::resolve`]), then steps.
+    pub fn step_generated(&mut self, op: &Op) -> Result<Outcome, Mismatch> {
+        let op = self.resolve(op);
+        self.step(&op)
+    }
+
+    /// Runs one op on both, then compares outcomes and the whole observable state.
+    pub fn step(&mut self, op: &Op) -> Result<Outcome, Mismatch> {
+        let a = self.reference.run(op);
+        let b = self.optimized.run(op);
+        self.done.push(op.clone());
+        if a != b {
+            return Err(self.mismatch("the op's outcome".into(), show(&a), show(&b)));
+        }
+        self.check()?;
+        Ok(a)
+    }
+}
+
+/// Runs a concrete sequence on a fresh pair, checking after every op.
+pub fn run_sequence(profile: DynProfile, config: Config, ops: &[Op]) -> Result<(), Mismatch> {
+    let mut pair = Pair::new(profile, config);
+    pair.check()?;
+    for op in ops {
+        let _ = pair.step(op)?;
+    }
+    Ok(())
+}
+
+/// Runs a generated sequence on a fresh pair, resolving each op against the state it meets
+/// ([`Pair::resolve`]) and checking after every op.
+pub fn run_generated(profile: DynProfile, config: Config, ops: &[Op]) -> Result<(), Mismatch> {
+    let mut pair = Pair::new(profile, config);
+    pair.check()?;
+    for op in ops {
+        let _ = pair.step_generated(op)?;
+    }
+    Ok(())
+}
+
+/// Runs a sequence for every shipped profile.
+pub fn run_all_profiles(config: Config, ops: &[Op]) -> Result<(), Mismatch> {
+    for p in profiles::all() {
+        run_sequence(p, config, ops)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! The two implementations as [`Subject`]s of the op executor.
+
+use mmr_optimized::{Optimized, OptimizedClient};
+use mmr_reference::{RefClient, Reference};
+use mmr_spec::ops::Subject;
+use mmr_spec::{Client, ClientState, Config, Error, Profile, ProofDb};
+
+/// A profile chosen at run time; both implementations are monomorphized over it.
+pub type DynProfile = &'static dyn Profile;
+
+/// The reference implementation under test.
+pub struct RefSubject {
+    profile: DynProfile,
+    /// The database.
+    pub db: Reference<DynProfile>,
+}
+
+impl RefSubject {
+    /// An empty reference database.
+    pub fn new(profile: DynProfile, config: Config) -> Self {
+        RefSubject {
+            profile,
+            db: Reference::new(profile, config),
+        }
+    }
+}
+
+impl Subject for RefSubject {
+    fn db(&self) -> &dyn ProofDb {
+        &self.db
+    }
+    fn db_mut(&mut self) -> &mut dyn ProofDb {
+        &mut self.db
+    }
+    fn new_client(&self, state: ClientState) -> Result<Box<dyn Client>, Error> {
+        Ok(Box::new(RefClient::new(self.profile, state)?))
+    }
+}
+
+/// The optimized implementation (in-memory store) under test.
+pub struct OptSubject {
+    profile: DynProfile,
+    /// The database.
+    pub db: Optimized<DynProfile>,
+}
+
+impl OptSubject {
+    /// An empty optimized database.
+    pub fn new(profile: DynProfile, config: Config) -> Self {
+        OptSubject {
+            profile,
+            db: Optimized::with_profile(profile, config),
+        }
+    }
+}
+
+impl Subject for OptSubject {
+    fn db(&self) -> &dyn ProofDb {
+        &self.db
+    }
+    fn db_mut(&mut self) -> &mut dyn ProofDb {
+        &mut self.db
+    }
+    fn new_client(&self, state: ClientState) -> Result<Box<dyn Client>, Error> {
+        Ok(Box::new(OptimizedClient::with_profile(
+            self.profile,
+            state,
+        )?))
+    }
+}

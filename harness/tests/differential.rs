@@ -1,0 +1,131 @@
+//! The differential suites: random op sequences on both implementations, every observable
+//! compared after every op, for every shipped profile (issue: differential harness).
+//!
+//! Case counts are sized for `cargo test` on 2 cores; raise them with PROPTEST_CASES for a
+//! longer campaign (`PROPTEST_CASES=2000 cargo test -p mmr-harness --release`).
+
+use mmr_harness::strategy::{Mix, ops};
+use mmr_harness::{run_all_profiles, run_generated};
+use mmr_spec::ops::{Op, SetTamper, Tamper};
+use mmr_spec::{At, Config, profiles};
+use proptest::prelude::*;
+use proptest::test_runner::Config as PtConfig;
+
+fn cases(default: u32) -> PtConfig {
+    let n = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    PtConfig {
+        cases: n,
+        failure_persistence: None,
+        ..PtConfig::default()
+    }
+}
+
+fn check(
+    profile: &'static dyn mmr_spec::Profile,
+    retain: u64,
+    seq: &[Op],
+) -> Result<(), TestCaseError> {
+    run_generated(profile, Config { retain }, seq).map_err(|m| TestCaseError::fail(m.to_string()))
+}
+
+/// A hand-written walk through every capability, run on every profile.
+#[test]
+fn scripted_tour_of_every_capability() {
+    let mut seq = Vec::new();
+    for i in 0..11u8 {
+        seq.push(Op::Append {
+            data: vec![i],
+            value: u64::from(i) + 1,
+        });
+        if i % 3 == 2 {
+            seq.push(Op::Commit);
+        }
+    }
+    seq.extend([
+        Op::ClientInit { height: 3 },
+        Op::ClientTrack { index: 4 },
+        Op::ClientTrack { index: 8 },
+        Op::Spend {
+            index: 0,
+            data: b"spent".to_vec(),
+        },
+        Op::Spend {
+            index: 1,
+            data: b"spent".to_vec(),
+        },
+        Op::Update {
+            index: 5,
+            data: b"new".to_vec(),
+            value: 99,
+        },
+        Op::Commit,
+        Op::ClientFollow {
+            tamper: SetTamper::None,
+        },
+        Op::ClientFollow {
+            tamper: SetTamper::None,
+        },
+        Op::ProveAndVerify {
+            at: At::Block(2),
+            index: 3,
+            tamper: Tamper::None,
+        },
+        Op::Compact { horizon: 4 },
+        Op::UnpruneFrom {
+            height: 4,
+            index: 0,
+        },
+        Op::Rewind { height: 4 },
+        Op::Rewind { height: 4 },
+        Op::Append {
+            data: b"after".to_vec(),
+            value: 7,
+        },
+        Op::Commit,
+        Op::ClientInit { height: 5 },
+        Op::ClientTrack { index: 11 },
+        Op::ClientVerify {
+            index: 11,
+            data: b"after".to_vec(),
+            value: 7,
+        },
+    ]);
+    if let Err(m) = run_all_profiles(Config { retain: 6 }, &seq) {
+        panic!("{m}");
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(24))]
+
+    #[test]
+    fn append_heavy_default(seq in ops(Mix::APPEND_HEAVY, 0..90), retain in 0u64..5) {
+        check(&profiles::DEFAULT, retain, &seq)?;
+    }
+
+    #[test]
+    fn block_heavy_default(seq in ops(Mix::BLOCK_HEAVY, 0..70), retain in 0u64..6) {
+        check(&profiles::DEFAULT, retain, &seq)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(10))]
+
+    #[test]
+    fn append_heavy_every_profile(seq in ops(Mix::APPEND_HEAVY, 0..70), retain in 0u64..4) {
+        for p in profiles::all() {
+            check(p, retain, &seq)?;
+        }
+    }
+
+    #[test]
+    fn block_heavy_every_profile(seq in ops(Mix::BLOCK_HEAVY, 0..60), retain in 0u64..5) {
+        for p in profiles::all() {
+            check(p, retain, &seq)?;
+        }
+    }
+}
