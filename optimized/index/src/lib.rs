@@ -524,6 +524,58 @@ macro_rules! index_arith {
                 let bytes = tri!((leaf_count / 8).checked_add(extra));
                 bytes.checked_add(LEAF_SET_HEADER_LEN)
             }
+
+            /// D6/D13: `(peak height, peak index)` of the mountain holding leaf `index` in
+            /// an MMR of `leaf_count` leaves: the height is the highest bit in which the two
+            /// differ (the bits above it are the peaks to the left), the index counts the
+            /// peaks to its left (0 = leftmost). The height is also the length of the
+            /// mountain part of the leaf's proof (D13). `None` unless
+            /// `index < leaf_count <= MAX_LEAVES` (D3, D8).
+            pub const fn leaf_peak(leaf_count: $T, index: $T) -> Option<(u32, u32)> {
+                if leaf_count > MAX_LEAVES || index >= leaf_count {
+                    return None;
+                }
+                // leaf_count > index, so they differ and the highest differing bit is set
+                // in leaf_count: h <= W-1 and (leaf_count >> h) has at least one set bit.
+                let h = MAX_HEIGHT - (leaf_count ^ index).leading_zeros();
+                Some((h, (leaf_count >> h).count_ones() - 1))
+            }
+
+            /// D22: the shift of position `pos` in a compacted file, i.e. the number of
+            /// dropped positions strictly below `pos`, read from a prune list in MWEB's
+            /// layout (`bits`: position p is bit `0x80 >> (p % 8)` of byte `p / 8`;
+            /// litecoin-project/litecoin src/libmw/src/mmr/MMRUtil.cpp, PruneList.cpp).
+            /// Positions past the end of the list are not dropped. `None` if `pos` is not a
+            /// position (`pos == MAX_SIZE`, D8) or the count does not fit [`Int`].
+            pub const fn prune_list_shift(bits: &[u8], pos: $T) -> Option<$T> {
+                if pos == <$T>::MAX {
+                    return None;
+                }
+                let full = pos / 8;
+                let mut count: $T = 0;
+                let mut i: usize = 0;
+                while i < bits.len() {
+                    // Bytes wholly below pos count in full; the byte holding pos counts its
+                    // bits (MSB-first) below pos % 8; later bytes not at all.
+                    let byte = bits[i];
+                    let k = i as $T;
+                    let add = if (k as usize) != i || k > full {
+                        0
+                    } else if k < full {
+                        byte.count_ones()
+                    } else {
+                        let below = (pos % 8) as u32;
+                        if below == 0 {
+                            0
+                        } else {
+                            (byte >> (8 - below)).count_ones()
+                        }
+                    };
+                    count = tri!(count.checked_add(add as $T));
+                    i += 1;
+                }
+                Some(count)
+            }
         }
     };
 }

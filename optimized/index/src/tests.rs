@@ -288,3 +288,51 @@ fn w16_against_append_model() {
         assert_eq!(w16::leaves_for_size(s), valid.then_some(n), "size {s}");
     }
 }
+
+#[test]
+fn leaf_peak_examples() {
+    // 7 leaves (peaks of heights 2, 1, 0): leaf 4 is under the peak of height 1, index 1.
+    assert_eq!(leaf_peak(7, 4), Some((1, 1)));
+    assert_eq!(leaf_peak(7, 0), Some((2, 0)));
+    assert_eq!(leaf_peak(7, 6), Some((0, 2)));
+    assert_eq!(leaf_peak(7, 7), None);
+    assert_eq!(leaf_peak(0, 0), None);
+    assert_eq!(leaf_peak(MAX_LEAVES, MAX_LEAVES - 1), Some((63, 0)));
+    assert_eq!(leaf_peak(MAX_LEAVES + 1, 0), None);
+    // Agrees with peak_of and path_len on every leaf of small MMRs.
+    for n in 1..200u64 {
+        let size = size_for_leaves(n).unwrap();
+        for i in 0..n {
+            let pos = leaf_to_pos(i).unwrap();
+            let pk = peak_of(size, pos).unwrap();
+            assert_eq!(leaf_peak(n, i), Some((pk.height, pk.index)));
+            assert_eq!(path_len(size, pos), Some(pk.height));
+        }
+    }
+}
+
+#[test]
+fn prune_list_shift_examples() {
+    // SPEC.md D22: positions 0 and 1 dropped (0xc0).
+    assert_eq!(prune_list_shift(&[0xc0], 0), Some(0));
+    assert_eq!(prune_list_shift(&[0xc0], 1), Some(1));
+    assert_eq!(prune_list_shift(&[0xc0], 2), Some(2));
+    assert_eq!(prune_list_shift(&[0xc0], 100), Some(2));
+    assert_eq!(prune_list_shift(&[0xff, 0x81], 15), Some(9));
+    assert_eq!(prune_list_shift(&[0xff, 0x81], 16), Some(10));
+    assert_eq!(prune_list_shift(&[], 5), Some(0));
+    assert_eq!(prune_list_shift(&[0xff], u64::MAX), None);
+    assert_eq!(prune_list_shift(&[0xff], u64::MAX - 1), Some(8));
+    // Brute force against the bit definition.
+    let bits = [0b1010_0110u8, 0x00, 0xf0, 0x0f, 0x55];
+    for pos in 0..48u64 {
+        let want = (0..pos.min(40))
+            .filter(|&p| bits[(p / 8) as usize] & (0x80 >> (p % 8)) != 0)
+            .count() as u64;
+        assert_eq!(prune_list_shift(&bits, pos), Some(want), "pos {pos}");
+    }
+    // At width 16 the count never exceeds pos, so it always fits.
+    let many = [0xffu8; 9000];
+    assert_eq!(w16::prune_list_shift(&many, 65534), Some(65534));
+    assert_eq!(w16::prune_list_shift(&many[..8192], 65534), Some(65534));
+}
