@@ -236,3 +236,18 @@ fn check_pruned_hash_shift() {
 fn check_pruned_data_shift() {
     props::w64::pruned_data_shift(kani::any());
 }
+
+/// Kani: [`props::w64::leaf_peak`] for every `(leaf count, leaf index)`.
+#[kani::proof]
+#[kani::unwind(66)]
+fn check_leaf_peak() {
+    props::w64::leaf_peak(kani::any(), kani::any());
+}
+
+/// Kani: [`props::w64::prune_list_shift`] for every 3-byte prune list and every position.
+#[kani::proof]
+#[kani::unwind(26)]
+fn check_prune_list_shift() {
+    let bits: [u8; 3] = kani::any();
+    props::w64::prune_list_shift(&bits, kani::any());
+}

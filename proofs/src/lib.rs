@@ -78,6 +78,8 @@ pub const COVERAGE: &[(&str, &[&str])] = &[
     ("Peaks::next_back", &["check_peaks_iter"]),
     ("peak_of", &["check_peak_of", "check_peak_of_valid"]),
     ("path_len", &["check_path_len", "check_path_len_leaf"]),
+    ("leaf_peak", &["check_leaf_peak"]),
+    ("prune_list_shift", &["check_prune_list_shift"]),
     ("leftmost_leaf", &["check_leftmost_leaf"]),
     ("subtree_leaves", &["check_subtree_leaves"]),
     (

@@ -429,6 +429,43 @@ macro_rules! props {
                 assert_eq!(steps, k);
             }
 
+            /// D6/D13: `leaf_peak(n, i)` is `Some` exactly for `i < n <= MAX_LEAVES`, and then
+            /// names the height and index of the peak holding leaf `i` in the MMR of `n`
+            /// leaves, as `peak_of` finds it, and the height is the leaf's `path_len`.
+            pub fn leaf_peak(n: T, i: T) {
+                let Some((h, k)) = ix::leaf_peak(n, i) else {
+                    assert!(!(i < n && n <= ix::MAX_LEAVES));
+                    return;
+                };
+                assert!(i < n && n <= ix::MAX_LEAVES);
+                let s = ix::size_for_leaves(n).expect("n <= MAX_LEAVES");
+                let p = ix::leaf_to_pos(i).expect("i < MAX_LEAVES");
+                let pk = ix::peak_of(s, p).expect("p < s");
+                assert_eq!((h, k), (pk.height, pk.index));
+                assert_eq!(ix::path_len(s, p), Some(h));
+            }
+
+            /// D22: `prune_list_shift(bits, p)` counts the set bits (MSB-first) strictly
+            /// below `p`, bits past the end counting as clear; `None` exactly for
+            /// `p == MAX_SIZE`.
+            pub fn prune_list_shift(bits: &[u8], p: T) {
+                match ix::prune_list_shift(bits, p) {
+                    None => assert_eq!(p, ix::MAX_SIZE),
+                    Some(shift) => {
+                        assert!(p < ix::MAX_SIZE);
+                        let mut count: D = 0;
+                        let mut q: usize = 0;
+                        while q < bits.len() * 8 {
+                            if (q as D) < p as D && bits[q / 8] & (0x80u8 >> (q % 8)) != 0 {
+                                count += 1;
+                            }
+                            q += 1;
+                        }
+                        assert_eq!(shift as D, count);
+                    }
+                }
+            }
+
             /// D3/D7: `leftmost_leaf(p)` is `Some` except for `MAX_SIZE`, is a leaf,
             /// `2^(h+1) - 2` positions before `p`, and is the position of the first leaf
             /// of `subtree_leaves(p)`.

@@ -136,9 +136,8 @@ fn walk_matches_width_64_prefix() {
 
 /// (row, entry) at full width against the counting model: the first and last 2^10 entries
 /// of every row.
-// TODO(reference): when the reference crate (`mmr-reference`, the Minima-style (row, entry)
-// map) lands, compare its addressing with `mmr_index::{to_row_entry, from_row_entry}` here
-// too, over the same (row, entry) sets and in the proptest runner.
+// The reference crate's own (row, entry) addressing (its Minima-style maps, SPEC.md D5) is
+// compared with `mmr_index` in `tests/reference.rs`.
 #[test]
 fn row_entry_counting_model_u64() {
     for r in 0..64u32 {

@@ -61,6 +61,8 @@ macro_rules! pair {
         let (s, p) = ($s, $p);
         $m::peak_of(s, p);
         $m::path_len(s, p);
+        // The same pair read as (leaf count, leaf index).
+        $m::leaf_peak(s, p);
     }};
 }
 
@@ -271,4 +273,23 @@ proptest! {
         w32::pruned_hash_shift(f % 40);
         w32::pruned_data_shift(f % 40);
     }
+}
+
+/// D22: `prune_list_shift` against counting, for every 2-byte prune list and every
+/// position below 24, and at the extremes of every width.
+#[test]
+fn prune_list_shift_matches_counting() {
+    for a in 0..=255u8 {
+        for b in 0..=255u8 {
+            let bits = [a, b];
+            for p in 0..24u16 {
+                w16::prune_list_shift(&bits, p);
+            }
+            w16::prune_list_shift(&bits, u16::MAX);
+            w64::prune_list_shift(&bits, u64::MAX - 1);
+            w64::prune_list_shift(&bits, u64::MAX);
+        }
+    }
+    w32::prune_list_shift(&[0xff; 9], 70);
+    w64::prune_list_shift(&[], 0);
 }

@@ -1,0 +1,744 @@
+//! `mmr`: vectors, conformance, and queries for Merkle Mountain Ranges.
+//!
+//! Exit codes: 0 success; 1 a verification failed or test cases failed; 2 usage or input
+//! errors. Errors go to stderr with the reason; `--json` puts machine-readable output on
+//! stdout.
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mmr_spec::{Leaf, Profile, profiles};
+use mmr_vectors::adapter::ProcessTarget;
+use mmr_vectors::exec::{Builtin, arith_reference};
+use mmr_vectors::files;
+use mmr_vectors::model::{Query, VOut};
+use mmr_vectors::num::U64;
+use mmr_vectors::query::{self, QueryError};
+use mmr_vectors::random::{RandomRun, finding_yaml, run_random};
+use mmr_vectors::runner::{BuiltinTarget, Report, Status, Target, run_file};
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "mmr",
+    version,
+    about = "Merkle Mountain Range vectors, conformance testing and queries (spec/SPEC.md)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Generate or check the YAML test vectors.
+    #[command(subcommand)]
+    Vectors(VectorsCmd),
+    /// Run the vectors (and optionally random sessions) on an implementation:
+    /// `mmr conform --builtin` or `mmr conform -- python3 adapter.py`.
+    Conform(ConformArgs),
+    /// Print the root of the MMR of the given leaves (HEX[:VALUE] arguments or stdin lines).
+    Root(LeavesArgs),
+    /// Print the peaks (position, hash, value) of the MMR of the given leaves.
+    Peaks(LeavesArgs),
+    /// Print the proof (D13) of one leaf, or the batch proof (D15) of several.
+    Prove(ProveArgs),
+    /// Verify a proof (or batch proof) against a root; exit 1 if it is rejected.
+    Verify(VerifyArgs),
+    /// Index arithmetic (D2-D7): `mmr pos height 6`, `mmr pos peaks 11`, ...
+    Pos(PosArgs),
+}
+
+#[derive(Subcommand)]
+enum VectorsCmd {
+    /// Write every vector file from the reference (deterministic).
+    Generate {
+        /// The vectors directory.
+        #[arg(long, default_value_os_t = files::default_dir())]
+        dir: PathBuf,
+        /// Write nothing; exit 1 if regenerating would change a file.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run vector files on both built-in implementations, case by case.
+    Check {
+        /// Files to run (default: every file under --dir).
+        files: Vec<PathBuf>,
+        /// The vectors directory.
+        #[arg(long, default_value_os_t = files::default_dir())]
+        dir: PathBuf,
+        /// Only this implementation: reference or optimized.
+        #[arg(long = "impl")]
+        implementation: Option<String>,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+}
+
+#[derive(Args, Clone, Copy)]
+struct OutArgs {
+    /// Machine-readable JSON report on stdout.
+    #[arg(long)]
+    json: bool,
+    /// List passing cases too.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+#[derive(Args)]
+struct ConformArgs {
+    /// Test a built-in implementation (optimized, the default, or reference); may be given
+    /// together with an adapter command, and both are tested.
+    #[arg(long, num_args = 0..=1, default_missing_value = "optimized")]
+    builtin: Option<String>,
+    /// Vector files to run (default: every file under --dir).
+    #[arg(long = "vectors")]
+    vector_files: Vec<PathBuf>,
+    /// The vectors directory.
+    #[arg(long, default_value_os_t = files::default_dir())]
+    dir: PathBuf,
+    /// Seconds to wait for each response.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// Run N random sessions against the reference after the vectors.
+    #[arg(long, value_name = "N")]
+    random: Option<u64>,
+    /// Seed of the random sessions.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Profile of the random sessions (default: the first the implementation supports).
+    #[arg(long)]
+    profile: Option<String>,
+    /// Skip the vectors (random sessions only).
+    #[arg(long)]
+    no_vectors: bool,
+    #[command(flatten)]
+    out: OutArgs,
+    /// The adapter command and its arguments, after `--`.
+    #[arg(last = true)]
+    command: Vec<String>,
+}
+
+#[derive(Args)]
+struct LeavesArgs {
+    /// Hash profile (dialect).
+    #[arg(long, default_value = "default")]
+    profile: String,
+    /// JSON output.
+    #[arg(long)]
+    json: bool,
+    /// Leaves as HEX[:VALUE]; read one per line from stdin if none are given.
+    leaves: Vec<String>,
+}
+
+#[derive(Args)]
+struct ProveArgs {
+    #[command(flatten)]
+    leaves: LeavesArgs,
+    /// Leaf index to prove (repeat, or comma-separate, for a batch proof).
+    #[arg(long, short, value_delimiter = ',', required = true)]
+    index: Vec<u64>,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    #[command(flatten)]
+    leaves: LeavesArgs,
+    /// The trusted root, HASH[:VALUE].
+    #[arg(long)]
+    root: String,
+    /// The proof's bytes in hex (D13, or D15 for a batch).
+    #[arg(long)]
+    proof: String,
+    /// Decode the proof as a batch proof even for one leaf.
+    #[arg(long)]
+    batch: bool,
+}
+
+#[derive(Args)]
+struct PosArgs {
+    /// height POS | leaf-pos INDEX | leaf-index POS | size LEAVES | leaf-count SIZE |
+    /// peaks SIZE | parent POS | sibling POS | children POS | row-entry POS | position ROW ENTRY
+    function: String,
+    /// The argument(s), decimal.
+    args: Vec<String>,
+    /// JSON output.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints a line on stdout; a closed pipe (`mmr ... | head`) ends the program quietly
+/// instead of panicking.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($t)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+/// Exit code 2 with a message.
+fn usage(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("mmr: {msg}");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.cmd {
+        Cmd::Vectors(VectorsCmd::Generate { dir, check }) => generate(&dir, check),
+        Cmd::Vectors(VectorsCmd::Check {
+            files,
+            dir,
+            implementation,
+            out,
+        }) => check(files, &dir, implementation.as_deref(), out),
+        Cmd::Conform(a) => conform(a),
+        Cmd::Root(a) => root(a),
+        Cmd::Peaks(a) => peaks(a),
+        Cmd::Prove(a) => prove(a),
+        Cmd::Verify(a) => verify(a),
+        Cmd::Pos(a) => pos(a),
+    }
+}
+
+fn generate(dir: &std::path::Path, check_only: bool) -> ExitCode {
+    if check_only {
+        let rendered = match files::rendered() {
+            Ok(r) => r,
+            Err(e) => return usage(e),
+        };
+        let stale: Vec<String> = rendered
+            .into_iter()
+            .filter(|(rel, text)| {
+                std::fs::read_to_string(dir.join(rel)).ok().as_deref() != Some(text.as_str())
+            })
+            .map(|(rel, _)| rel)
+            .collect();
+        if stale.is_empty() {
+            say!("vectors are up to date");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("mmr: regenerating would change: {}", stale.join(", "));
+        return ExitCode::from(1);
+    }
+    match files::write_all(dir) {
+        Ok(changed) => {
+            say!(
+                "wrote {} file(s) under {}{}",
+                changed.len(),
+                dir.display(),
+                if changed.is_empty() {
+                    " (all up to date)"
+                } else {
+                    ""
+                }
+            );
+            for c in changed {
+                say!("  {c}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage(e),
+    }
+}
+
+/// The files to run: the given ones, or every file under `dir`.
+fn vector_files(given: Vec<PathBuf>, dir: &std::path::Path) -> Result<Vec<PathBuf>, String> {
+    if given.is_empty() {
+        files::list(dir)
+    } else {
+        Ok(given)
+    }
+}
+
+fn progress(total: u64) -> ProgressBar {
+    let pb = ProgressBar::new(total);
+    if std::io::stderr().is_terminal() {
+        pb.set_draw_target(ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} cases {msg} [{elapsed_precise}]")
+        {
+            pb.set_style(style);
+        }
+    } else {
+        pb.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    pb
+}
+
+/// Runs files on targets, printing per-case lines (failures and skips always, passes with
+/// -v) and the summary.
+fn run_vectors(
+    targets: &mut [&mut (dyn Target + 'static)],
+    paths: &[PathBuf],
+    dir: &std::path::Path,
+    out: OutArgs,
+    report: &mut Report,
+) {
+    let mut loaded = Vec::new();
+    for p in paths {
+        match files::load(p) {
+            Ok(f) => loaded.push((files::display_name(dir, p), f)),
+            Err(e) => report.errors.push(e),
+        }
+    }
+    let total: usize = loaded.iter().map(|(_, f)| f.len()).sum::<usize>() * targets.len();
+    let pb = progress(total as u64);
+    for t in targets.iter_mut() {
+        for (name, file) in &loaded {
+            let mut tick = |r: &mmr_vectors::runner::CaseReport| {
+                pb.inc(1);
+                if !out.json && (out.verbose || r.status != Status::Pass) {
+                    pb.suspend(|| say!("{}", r.line()));
+                }
+            };
+            let reports = run_file(&mut **t, name, file, &mut tick);
+            report.cases.extend(reports);
+        }
+    }
+    pb.finish_and_clear();
+}
+
+fn finish(report: &Report, out: OutArgs) -> ExitCode {
+    if out.json {
+        say!("{}", report.to_json());
+    } else {
+        for e in &report.errors {
+            eprintln!("error: {e}");
+        }
+        say!("{}", report.summary_line());
+    }
+    if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn check(
+    given: Vec<PathBuf>,
+    dir: &std::path::Path,
+    which: Option<&str>,
+    out: OutArgs,
+) -> ExitCode {
+    let paths = match vector_files(given, dir) {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    let mut targets: Vec<BuiltinTarget> = match which {
+        None | Some("both") => Builtin::BOTH.into_iter().map(BuiltinTarget::new).collect(),
+        Some("reference") => vec![BuiltinTarget::new(Builtin::Reference)],
+        Some("optimized") => vec![BuiltinTarget::new(Builtin::Optimized)],
+        Some(other) => {
+            return usage(format!(
+                "--impl {other}: expected reference, optimized or both"
+            ));
+        }
+    };
+    let mut refs: Vec<&mut dyn Target> = targets.iter_mut().map(|t| t as &mut dyn Target).collect();
+    let mut report = Report::default();
+    run_vectors(&mut refs, &paths, dir, out, &mut report);
+    finish(&report, out)
+}
+
+fn conform(a: ConformArgs) -> ExitCode {
+    let timeout = if a.timeout.is_finite() && a.timeout > 0.0 {
+        Duration::from_secs_f64(a.timeout)
+    } else {
+        return usage("--timeout must be a positive number of seconds");
+    };
+    if a.builtin.is_none() && a.command.is_empty() {
+        return usage(
+            "nothing to test: give --builtin and/or an adapter command after -- (e.g. mmr conform -- python3 vectors/adapters/python/adapter.py)",
+        );
+    }
+    // Every implementation named: the built-in one and/or an outside adapter. Each runs
+    // the same vectors and random sessions, and the report lists them side by side.
+    let mut targets: Vec<Box<dyn Target>> = Vec::new();
+    if let Some(name) = &a.builtin {
+        let which = match name.as_str() {
+            "optimized" => Builtin::Optimized,
+            "reference" => Builtin::Reference,
+            other => {
+                return usage(format!(
+                    "--builtin {other}: expected optimized or reference"
+                ));
+            }
+        };
+        targets.push(Box::new(BuiltinTarget::new(which)));
+    }
+    if !a.command.is_empty() {
+        match ProcessTarget::start(a.command.clone(), timeout) {
+            Ok(process) => {
+                if !a.out.json {
+                    let h = process.hello();
+                    say!(
+                        "adapter {}: profiles [{}], ops [{}]",
+                        h.name,
+                        h.profiles.join(", "),
+                        h.ops.join(", ")
+                    );
+                }
+                targets.push(Box::new(process));
+            }
+            Err(e) => {
+                let mut report = Report::default();
+                report.errors.push(e);
+                return finish(&report, a.out);
+            }
+        }
+    }
+    let mut report = Report::default();
+    if !a.no_vectors {
+        let paths = match vector_files(a.vector_files.clone(), &a.dir) {
+            Ok(p) => p,
+            Err(e) => return usage(e),
+        };
+        let mut refs: Vec<&mut (dyn Target + 'static)> =
+            targets.iter_mut().map(|t| &mut **t).collect();
+        run_vectors(&mut refs, &paths, &a.dir, a.out, &mut report);
+        drop(refs);
+    }
+    if let Some(n) = a.random {
+        for target in targets.iter_mut() {
+            if let Err(code) = random_sessions(&mut **target, &a, n, &mut report) {
+                return code;
+            }
+        }
+    }
+    finish(&report, a.out)
+}
+
+/// `--random N`: random sessions on one target against the reference, shrinking failures.
+fn random_sessions(
+    target: &mut dyn Target,
+    a: &ConformArgs,
+    n: u64,
+    report: &mut Report,
+) -> Result<(), ExitCode> {
+    let profile = match &a.profile {
+        Some(p) => match profiles::by_name(p) {
+            Some(p) => p,
+            None => {
+                return Err(usage(format!(
+                    "unknown profile {p} (known: {})",
+                    profiles::names().join(", ")
+                )));
+            }
+        },
+        None => match profiles::all()
+            .into_iter()
+            .find(|p| target.supports_profile(p.name()))
+        {
+            Some(p) => p,
+            None => return Err(usage("the implementation supports no shipped profile")),
+        },
+    };
+    let run = RandomRun {
+        sessions: n,
+        seed: a.seed,
+        profile,
+        max_len: 40,
+        shrink_budget: 400,
+    };
+    let pb = progress(n);
+    let mut tick = |_k: u64, failed: bool| {
+        pb.inc(1);
+        if failed {
+            pb.set_message("failure found, shrinking");
+        }
+    };
+    let (ops, findings) = run_random(target, &run, 1, &mut tick);
+    pb.finish_and_clear();
+    if findings.is_empty() {
+        report.cases.push(mmr_vectors::runner::CaseReport {
+            target: target.name(),
+            file: "random".into(),
+            id: format!("seed-{}-sessions-{n}", a.seed),
+            status: Status::Pass,
+            reason: format!("{ops} ops agreed with the reference"),
+            flags: vec![],
+        });
+        if !a.out.json {
+            say!(
+                "random [{}]: {n} session(s), {ops} ops, seed {}: all agree with the reference",
+                target.name(),
+                a.seed
+            );
+        }
+    }
+    for f in findings {
+        let yaml = finding_yaml(&f, a.seed).unwrap_or_else(|e| format!("# cannot render: {e}"));
+        let reason = format!(
+            "session {} differs from the reference; shrunk from {} to {} ops: {}\nminimal vector (save as a .yaml file under vectors/{}/):\n{}",
+            f.session,
+            f.original_len,
+            f.ops.len(),
+            f.reason,
+            f.profile,
+            yaml
+        );
+        if !a.out.json {
+            say!("FAIL [{}] random seed {}: {reason}", target.name(), a.seed);
+        }
+        report.cases.push(mmr_vectors::runner::CaseReport {
+            target: target.name(),
+            file: "random".into(),
+            id: format!("seed-{}-session-{}", a.seed, f.session),
+            status: Status::Fail,
+            reason,
+            flags: vec![],
+        });
+    }
+    Ok(())
+}
+
+// ----- queries -----
+
+fn profile_named(name: &str) -> Result<&'static dyn Profile, ExitCode> {
+    profiles::by_name(name).ok_or_else(|| {
+        usage(format!(
+            "unknown profile {name:?} (known: {})",
+            profiles::names().join(", ")
+        ))
+    })
+}
+
+/// The leaves from the arguments, or from stdin (one per line; blank lines and `#`
+/// comments skipped) when there are none and stdin is not a terminal.
+fn read_leaves(args: &[String]) -> Result<Vec<Leaf>, QueryError> {
+    if !args.is_empty() {
+        return args.iter().map(|s| query::parse_leaf(s)).collect();
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for (i, line) in stdin.lock().lines().enumerate() {
+        let line = line.map_err(|e| QueryError::Input(format!("stdin line {}: {e}", i + 1)))?;
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        out.push(
+            query::parse_leaf(t)
+                .map_err(|e| QueryError::Input(format!("stdin line {}: {e}", i + 1)))?,
+        );
+    }
+    Ok(out)
+}
+
+fn query_failed(e: QueryError) -> ExitCode {
+    match e {
+        QueryError::Input(s) => usage(s),
+        QueryError::Rejected(err) => {
+            eprintln!("mmr: {}: {err}", err.kind());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn json_line(v: serde_json::Value) {
+    say!("{v}");
+}
+
+fn root(a: LeavesArgs) -> ExitCode {
+    let p = match profile_named(&a.profile) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let leaves = match read_leaves(&a.leaves) {
+        Ok(l) => l,
+        Err(e) => return query_failed(e),
+    };
+    match query::root(p, &leaves) {
+        Ok((size, r)) => {
+            if a.json {
+                json_line(serde_json::json!({
+                    "profile": p.name(),
+                    "size": U64(size),
+                    "leaf_count": U64(leaves.len() as u64),
+                    "root": query::json_node(r),
+                }));
+            } else {
+                say!("{}", r.hash);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => query_failed(e),
+    }
+}
+
+fn peaks(a: LeavesArgs) -> ExitCode {
+    let p = match profile_named(&a.profile) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let leaves = match read_leaves(&a.leaves) {
+        Ok(l) => l,
+        Err(e) => return query_failed(e),
+    };
+    match query::peaks(p, &leaves) {
+        Ok(peaks) => {
+            if a.json {
+                let list: Vec<serde_json::Value> = peaks
+                    .iter()
+                    .map(|(pos, n)| serde_json::json!({"pos": U64(*pos), "hash": n.hash.to_hex(), "value": U64(n.value)}))
+                    .collect();
+                json_line(serde_json::Value::Array(list));
+            } else {
+                for (pos, n) in peaks {
+                    say!("{pos} {} {}", n.hash, n.value);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => query_failed(e),
+    }
+}
+
+fn prove(a: ProveArgs) -> ExitCode {
+    let p = match profile_named(&a.leaves.profile) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let leaves = match read_leaves(&a.leaves.leaves) {
+        Ok(l) => l,
+        Err(e) => return query_failed(e),
+    };
+    match query::prove(p, &leaves, &a.index) {
+        Ok((bytes, root)) => {
+            if a.leaves.json {
+                json_line(serde_json::json!({
+                    "proof": mmr_spec::to_hex(&bytes),
+                    "batch": a.index.len() != 1,
+                    "root": query::json_node(root),
+                }));
+            } else {
+                say!("{}", mmr_spec::to_hex(&bytes));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => query_failed(e),
+    }
+}
+
+fn verify(a: VerifyArgs) -> ExitCode {
+    let p = match profile_named(&a.leaves.profile) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let parsed = (|| {
+        let leaves = read_leaves(&a.leaves.leaves)?;
+        let root = query::parse_node(&a.root)?;
+        let proof = query::parse_bytes("--proof", &a.proof)?;
+        Ok::<_, QueryError>((leaves, root, proof))
+    })();
+    let (leaves, root, proof) = match parsed {
+        Ok(x) => x,
+        Err(e) => return query_failed(e),
+    };
+    match query::verify(p, &root, &proof, &leaves, a.batch) {
+        Ok(()) => {
+            if a.leaves.json {
+                json_line(serde_json::json!({"valid": true}));
+            } else {
+                say!("ok");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(QueryError::Rejected(e)) => {
+            if a.leaves.json {
+                json_line(
+                    serde_json::json!({"valid": false, "error": e.kind().name(), "message": e.to_string()}),
+                );
+            } else {
+                eprintln!("mmr: invalid: {}: {e}", e.kind());
+            }
+            ExitCode::from(1)
+        }
+        Err(e) => query_failed(e),
+    }
+}
+
+fn pos(a: PosArgs) -> ExitCode {
+    let nums: Result<Vec<U64>, String> = a
+        .args
+        .iter()
+        .map(|s| mmr_vectors::num::parse_u64(s).map(U64))
+        .collect();
+    let nums = match nums {
+        Ok(n) => n,
+        Err(e) => return usage(e),
+    };
+    let one = |f: fn(U64) -> Query| -> Result<Query, String> {
+        match nums.as_slice() {
+            [x] => Ok(f(*x)),
+            _ => Err(format!("`{}` takes one number", a.function)),
+        }
+    };
+    let q = match a.function.as_str() {
+        "height" => one(|pos| Query::Height { pos }),
+        "leaf-pos" => one(|index| Query::LeafPos { index }),
+        "leaf-index" => one(|pos| Query::LeafIndex { pos }),
+        "size" => one(|leaves| Query::Size { leaves }),
+        "leaf-count" => one(|size| Query::LeafCount { size }),
+        "peaks" => one(|size| Query::Peaks { size }),
+        "parent" => one(|pos| Query::Parent { pos }),
+        "sibling" => one(|pos| Query::Sibling { pos }),
+        "children" => one(|pos| Query::Children { pos }),
+        "row-entry" => one(|pos| Query::RowEntry { pos }),
+        "position" => match nums.as_slice() {
+            [row, entry] => Ok(Query::Position {
+                row: *row,
+                entry: *entry,
+            }),
+            _ => Err("`position` takes ROW ENTRY".into()),
+        },
+        other => Err(format!(
+            "unknown function {other:?}: height, leaf-pos, leaf-index, size, leaf-count, peaks, parent, sibling, children, row-entry, position"
+        )),
+    };
+    let q = match q {
+        Ok(q) => q,
+        Err(e) => return usage(e),
+    };
+    let answer = arith_reference(&q);
+    if a.json {
+        say!("{}", answer.show());
+    } else {
+        match &answer {
+            VOut::Number(n) => say!("{}", n.0),
+            VOut::Numbers(v) => say!(
+                "{}",
+                v.iter()
+                    .map(|n| n.0.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            VOut::RowEntry { row, entry } => say!("{} {}", row.0, entry.0),
+            VOut::None => say!("none"),
+            VOut::Error(k) => eprintln!("mmr: {}", k.0),
+            other => say!("{other}"),
+        }
+    }
+    if answer.error().is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,139 @@
+//! The query commands (`mmr root`, `peaks`, `prove`, `verify`, `pos`): like `sha256sum`
+//! for MMRs. Leaves are `HEX[:VALUE]` (Minima's `mmrcreate` style), the value a decimal u64
+//! defaulting to 0.
+
+use crate::num::{U64, VNode, parse_u64};
+use mmr_optimized::Optimized;
+use mmr_spec::{At, BatchProof, Config, Error, Leaf, Node, Profile, Proof, ProofDb};
+
+/// Why a query could not be answered: bad input (exit 2) or a failed verification (exit 1).
+#[derive(Debug)]
+pub enum QueryError {
+    /// Malformed arguments or input.
+    Input(String),
+    /// A proof or query was rejected by a rule of the spec.
+    Rejected(Error),
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::Input(s) => f.write_str(s),
+            QueryError::Rejected(e) => write!(f, "{}: {e}", e.kind()),
+        }
+    }
+}
+
+/// Parses a leaf argument `HEX[:VALUE]`.
+pub fn parse_leaf(s: &str) -> Result<Leaf, QueryError> {
+    let (hex, value) = match s.split_once(':') {
+        Some((h, v)) => (h, v),
+        None => (s, "0"),
+    };
+    let data = mmr_spec::from_hex(hex.trim())
+        .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad hex data: {e}")))?;
+    let value = parse_u64(value.trim())
+        .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad value: {e}")))?;
+    Ok(Leaf { data, value })
+}
+
+/// Parses a node argument `HASH[:VALUE]` (64 hex digits).
+pub fn parse_node(s: &str) -> Result<Node, QueryError> {
+    let (hex, value) = s.split_once(':').unwrap_or((s, "0"));
+    let hash = mmr_spec::Hash::from_hex(hex.trim())
+        .map_err(|e| QueryError::Input(format!("node {s:?}: bad hash: {e}")))?;
+    let value = parse_u64(value.trim())
+        .map_err(|e| QueryError::Input(format!("node {s:?}: bad value: {e}")))?;
+    Ok(Node::new(hash, value))
+}
+
+/// Parses hex bytes given on the command line (either case).
+pub fn parse_bytes(what: &str, s: &str) -> Result<Vec<u8>, QueryError> {
+    mmr_spec::from_hex(s.trim()).map_err(|e| QueryError::Input(format!("{what}: bad hex: {e}")))
+}
+
+/// Builds the MMR of these leaves with the optimized implementation.
+pub fn build(
+    profile: &'static dyn Profile,
+    leaves: &[Leaf],
+) -> Result<Optimized<&'static dyn Profile>, QueryError> {
+    let mut db = Optimized::with_profile(profile, Config::default());
+    for (i, l) in leaves.iter().enumerate() {
+        db.append(&l.data, l.value)
+            .map_err(|e| QueryError::Input(format!("leaf {i}: {}: {e}", e.kind())))?;
+    }
+    Ok(db)
+}
+
+/// The root and size of the MMR of these leaves.
+pub fn root(profile: &'static dyn Profile, leaves: &[Leaf]) -> Result<(u64, Node), QueryError> {
+    let db = build(profile, leaves)?;
+    let r = db.root(At::Current).map_err(QueryError::Rejected)?;
+    Ok((db.size(), r))
+}
+
+/// The peaks (position, node) of the MMR of these leaves.
+pub fn peaks(
+    profile: &'static dyn Profile,
+    leaves: &[Leaf],
+) -> Result<Vec<(u64, Node)>, QueryError> {
+    let db = build(profile, leaves)?;
+    let st = db.state(At::Current).map_err(QueryError::Rejected)?;
+    let positions = mmr_optimized::index::peaks(st.size)
+        .map(|p| (0..p.len()).filter_map(|i| p.get(i)).collect::<Vec<u64>>())
+        .unwrap_or_default();
+    Ok(positions.into_iter().zip(st.peaks).collect())
+}
+
+/// A proof (one index: D13) or batch proof (several: D15) as bytes, with the root.
+pub fn prove(
+    profile: &'static dyn Profile,
+    leaves: &[Leaf],
+    indices: &[u64],
+) -> Result<(Vec<u8>, Node), QueryError> {
+    let db = build(profile, leaves)?;
+    let root = db.root(At::Current).map_err(QueryError::Rejected)?;
+    let bytes = if let [i] = indices {
+        db.prove(At::Current, *i)
+            .and_then(|p| p.encode())
+            .map_err(QueryError::Rejected)?
+    } else {
+        db.prove_batch(At::Current, indices)
+            .map_err(QueryError::Rejected)?
+            .encode()
+    };
+    Ok((bytes, root))
+}
+
+/// Verifies a proof (one leaf) or batch proof (`batch`, or several leaves) against a root.
+pub fn verify(
+    profile: &'static dyn Profile,
+    root: &Node,
+    proof: &[u8],
+    leaves: &[Leaf],
+    batch: bool,
+) -> Result<(), QueryError> {
+    let db = Optimized::with_profile(profile, Config::default());
+    if leaves.is_empty() {
+        return Err(QueryError::Input("verify needs at least one leaf".into()));
+    }
+    if batch || leaves.len() > 1 {
+        let p = BatchProof::decode(proof).map_err(QueryError::Rejected)?;
+        db.verify_batch(root, &p, leaves)
+            .map_err(QueryError::Rejected)
+    } else {
+        let p = Proof::decode(proof).map_err(QueryError::Rejected)?;
+        db.verify(root, &p, &leaves[0].data, leaves[0].value)
+            .map_err(QueryError::Rejected)
+    }
+}
+
+/// A node in the JSON outputs.
+pub fn json_node(n: Node) -> VNode {
+    VNode::from(n)
+}
+
+/// A u64 in the JSON outputs.
+pub fn json_u64(v: u64) -> U64 {
+    U64(v)
+}

@@ -1,0 +1,340 @@
+//! The `mmr` binary: queries, vectors, and the conformance runner against the Python
+//! adapter (correct, and broken on purpose: wrong bagging, crash, hang, garbage output).
+
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
+
+const MMR: &str = env!("CARGO_BIN_EXE_mmr");
+const DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+fn mmr(args: &[&str]) -> Output {
+    Command::new(MMR)
+        .args(args)
+        .current_dir(DIR)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run mmr")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn python() -> bool {
+    Command::new("python3").arg("--version").output().is_ok()
+}
+
+const ADAPTER: &str = "adapters/python/adapter.py";
+
+#[test]
+fn root_of_the_spec_example() {
+    let o = mmr(&[
+        "root",
+        "--profile",
+        "default",
+        "000102:1",
+        "010203:2",
+        "020304:3",
+        "030405:4",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "6619c7f0c8c1a2895ed91720b22e48b3a0af53c7431d930ffb7a1a513feedd63"
+    );
+    let o = mmr(&[
+        "root", "--json", "000102:1", "010203:2", "020304:3", "030405:4",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["root"]["value"], "10");
+    assert_eq!(v["size"], "7");
+}
+
+#[test]
+fn leaves_from_stdin() {
+    let mut child = Command::new(MMR)
+        .args(["root"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"# the D11 example\n000102:1\n010203:2\n\n020304:3\n030405:4\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        stdout(&o).trim(),
+        "6619c7f0c8c1a2895ed91720b22e48b3a0af53c7431d930ffb7a1a513feedd63"
+    );
+}
+
+#[test]
+fn peaks_prove_verify_round_trip() {
+    let leaves: Vec<String> = (0..7).map(|i| format!("{i:02x}:{}", i + 1)).collect();
+    let l: Vec<&str> = leaves.iter().map(String::as_str).collect();
+    let o = mmr(&[&["peaks"], &l[..]].concat());
+    let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].starts_with("6 5538b5f4"), "{lines:?}");
+    let root = "8cdfc889b62efaa22401ca1c12671af2c2457f8d6ca17cd129ba9c87e39559dd:28";
+    let o = mmr(&[&["prove", "--index", "4"], &l[..]].concat());
+    let proof = stdout(&o).trim().to_string();
+    assert_eq!(proof.len(), 2 * 140, "SPEC.md D13: 140 bytes");
+    let ok = mmr(&["verify", "--root", root, "--proof", &proof, "04:5"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert_eq!(stdout(&ok).trim(), "ok");
+    let bad = mmr(&["verify", "--root", root, "--proof", &proof, "04:6"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("sum-mismatch"), "{}", stderr(&bad));
+    let o = mmr(&[&["prove", "--index", "1,5"], &l[..]].concat());
+    let batch = stdout(&o).trim().to_string();
+    let ok = mmr(&["verify", "--root", root, "--proof", &batch, "01:2", "05:6"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let j = mmr(&[
+        "verify", "--json", "--root", root, "--proof", &batch, "01:2", "05:7",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&j)).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["error"], "sum-mismatch");
+}
+
+#[test]
+fn pos_queries_and_exit_codes() {
+    let q = |a: &[&str]| {
+        let o = mmr(a);
+        (o.status.code(), stdout(&o).trim().to_string())
+    };
+    assert_eq!(q(&["pos", "height", "9"]), (Some(0), "1".into()));
+    assert_eq!(q(&["pos", "peaks", "11"]), (Some(0), "6 9 10".into()));
+    assert_eq!(
+        q(&["pos", "leaf-pos", "9223372036854775807"]),
+        (Some(0), "18446744073709551551".into())
+    );
+    assert_eq!(
+        q(&["pos", "parent", "18446744073709551614"]),
+        (Some(0), "none".into())
+    );
+    assert_eq!(q(&["pos", "row-entry", "9"]), (Some(0), "1 2".into()));
+    assert_eq!(q(&["pos", "leaf-count", "5"]).0, Some(1));
+    assert_eq!(
+        q(&["pos", "--json", "leaf-count", "5"]).1,
+        r#"{"error":"invalid-size"}"#
+    );
+    assert_eq!(q(&["pos", "height", "abc"]).0, Some(2));
+    assert_eq!(q(&["pos", "frobnicate", "1"]).0, Some(2));
+    assert_eq!(mmr(&["root", "zz"]).status.code(), Some(2));
+    assert_eq!(
+        mmr(&["root", "--profile", "nope", "00"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        mmr(&["root", "00:99999999999999999999"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        mmr(&["verify", "--root", "00", "--proof", "00", "00"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(mmr(&["nonsense"]).status.code(), Some(2));
+    // ckb has no empty root: a rule of the spec, reported as such.
+    let o = mmr(&["root", "--profile", "ckb"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("empty-root"));
+}
+
+#[test]
+fn vectors_generate_check_is_clean_and_check_runs_one_file() {
+    let o = mmr(&["vectors", "generate", "--check"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let o = mmr(&[
+        "vectors",
+        "check",
+        "--impl",
+        "reference",
+        "any/arith.yaml",
+        "default/proofs.yaml",
+    ]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains(" passed, 0 failed, 0 skipped"));
+    let o = mmr(&[
+        "vectors",
+        "check",
+        "--json",
+        "--impl",
+        "reference",
+        "default/roots.yaml",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["summary"]["failed"], 0);
+    let o = mmr(&["vectors", "check", "does/not/exist.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("does/not/exist.yaml"));
+}
+
+#[test]
+fn conform_builtin_reference_on_one_file() {
+    let o = mmr(&[
+        "conform",
+        "--builtin",
+        "reference",
+        "--vectors",
+        "default/client.yaml",
+    ]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let o = mmr(&["conform"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn python_adapter_passes_every_applicable_vector() {
+    if !python() {
+        eprintln!("python3 not found: skipping");
+        return;
+    }
+    let o = mmr(&[
+        "conform", "--json", "--random", "20", "--seed", "7", "--", "python3", ADAPTER,
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["failed"], 0);
+    assert!(
+        v["summary"]["passed"].as_u64().unwrap() > 500,
+        "{}",
+        v["summary"]
+    );
+    // Skips are listed with their reasons: other profiles, and ops the adapter lacks.
+    let cases = v["cases"].as_array().unwrap();
+    let skip_reasons: Vec<&str> = cases
+        .iter()
+        .filter(|c| c["status"] == "skip")
+        .map(|c| c["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        skip_reasons
+            .iter()
+            .any(|r| r.contains("profile grin is not supported"))
+    );
+    assert!(
+        skip_reasons
+            .iter()
+            .any(|r| r.contains("not supported: compact"))
+    );
+}
+
+#[test]
+fn broken_bagging_is_caught_with_a_readable_diff_and_a_minimal_vector() {
+    if !python() {
+        return;
+    }
+    let o = mmr(&[
+        "conform",
+        "--vectors",
+        "default/roots.yaml",
+        "--",
+        "python3",
+        ADAPTER,
+        "--broken=bagging",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL [python-adapter (broken: bagging)] default/roots.yaml#four-leaves-worked-example: step 6 of 15 (state) differs"), "{out}");
+    assert!(
+        out.contains("expected: {\"state\":{\"size\":\"4\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("5cf2a65a01b2efb79d3666de40daeb71f5f3436bad8fc9db5de6880c037c42a7"),
+        "{out}"
+    );
+    assert!(out.contains("got:      {\"state\""), "{out}");
+    // Random sessions find it too, and shrink it to three appends and a read of the root.
+    let o = mmr(&[
+        "conform",
+        "--no-vectors",
+        "--random",
+        "10",
+        "--seed",
+        "1",
+        "--",
+        "python3",
+        ADAPTER,
+        "--broken=bagging",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let yaml = &out[out.find("type: ops").expect("a YAML vector")..out.rfind("0 passed").unwrap()];
+    let file = mmr_vectors::parse(yaml).expect("the printed vector parses");
+    let mmr_vectors::VectorFile::Ops(f) = file else {
+        panic!()
+    };
+    let ops = &f.cases[0].ops;
+    assert!(ops.len() <= 5, "not shrunk: {} ops", ops.len());
+    assert_eq!(
+        ops.iter().filter(|s| s.op.name() == "append").count(),
+        3,
+        "{yaml}"
+    );
+}
+
+#[test]
+fn crashing_hanging_and_garbage_adapters_are_reported_and_never_hang_the_runner() {
+    if !python() {
+        return;
+    }
+    for (kind, want) in [
+        ("crash", "adapter crashed: it closed its output and exited"),
+        ("garbage", "garbage output"),
+        ("hang", "adapter hung: no response within 1 s"),
+    ] {
+        let start = Instant::now();
+        let o = mmr(&[
+            "conform",
+            "--timeout",
+            "1",
+            "--vectors",
+            "default/updates.yaml",
+            "--",
+            "python3",
+            ADAPTER,
+            &format!("--broken={kind}"),
+        ]);
+        let out = stdout(&o);
+        assert_eq!(o.status.code(), Some(1), "{kind}: {out}");
+        assert!(out.contains(want), "{kind}: {out}");
+        assert!(
+            start.elapsed().as_secs() < 40,
+            "{kind} took {:?}",
+            start.elapsed()
+        );
+    }
+    // A command that is not an adapter at all.
+    let o = mmr(&[
+        "conform",
+        "--timeout",
+        "1",
+        "--",
+        "sh",
+        "-c",
+        "echo hello; sleep 5",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("bad handshake line"), "{}", stderr(&o));
+    let o = mmr(&["conform", "--", "/no/such/program"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("cannot start adapter"),
+        "{}",
+        stderr(&o)
+    );
+}

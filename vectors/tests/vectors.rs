@@ -1,0 +1,210 @@
+//! The checked-in vectors: byte-stable regeneration, both implementations pass them, and
+//! they cover every op, every trait method and every error kind of the spec.
+
+use mmr_spec::ErrorKind;
+use mmr_spec::ops::TRAIT_METHODS;
+use mmr_vectors::exec::Builtin;
+use mmr_vectors::files;
+use mmr_vectors::generate::TOPICS;
+use mmr_vectors::model::{OP_NAMES, VectorFile, Verdict};
+use mmr_vectors::runner::{BuiltinTarget, Status, run_file};
+use std::collections::BTreeSet;
+
+fn all_files() -> Vec<(String, VectorFile)> {
+    let dir = files::default_dir();
+    files::list(&dir)
+        .expect("list vectors")
+        .into_iter()
+        .map(|p| {
+            let f = files::load(&p).unwrap_or_else(|e| panic!("{e}"));
+            (files::display_name(&dir, &p), f)
+        })
+        .collect()
+}
+
+#[test]
+fn regeneration_is_byte_stable() {
+    let dir = files::default_dir();
+    let generated = files::rendered().expect("generate");
+    let mut names = BTreeSet::new();
+    for (rel, text) in &generated {
+        let on_disk = std::fs::read_to_string(dir.join(rel))
+            .unwrap_or_else(|e| panic!("{rel} is missing ({e}): run `mmr vectors generate`"));
+        assert!(
+            on_disk == *text,
+            "{rel} differs from what the generator writes: run `cargo run -p mmr-vectors --bin mmr -- vectors generate` and commit"
+        );
+        names.insert(rel.clone());
+    }
+    let on_disk: BTreeSet<String> = files::list(&dir)
+        .unwrap()
+        .iter()
+        .map(|p| files::display_name(&dir, p))
+        .collect();
+    assert_eq!(on_disk, names, "stale or extra vector files");
+    // Generating twice gives the same bytes (no clocks, no randomness, no map order).
+    assert_eq!(files::rendered().unwrap(), generated);
+}
+
+fn passes_on(which: Builtin) {
+    let mut target = BuiltinTarget::new(which);
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (name, file) in all_files() {
+        for r in run_file(&mut target, &name, &file, &mut |_| {}) {
+            count += 1;
+            match r.status {
+                Status::Pass => {}
+                Status::Skip => failures.push(format!("unexpected skip: {}", r.line())),
+                Status::Fail => failures.push(r.line()),
+            }
+        }
+    }
+    assert!(count > 1000, "only {count} cases");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases fail on the {}:\n{}",
+        failures.len(),
+        which.name(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_vector_passes_on_the_reference() {
+    passes_on(Builtin::Reference);
+}
+
+#[test]
+fn every_vector_passes_on_the_optimized_implementation() {
+    passes_on(Builtin::Optimized);
+}
+
+#[test]
+fn vectors_cover_every_op_trait_method_and_error_kind() {
+    let mut ops = BTreeSet::new();
+    let mut methods = BTreeSet::new();
+    let mut kinds = BTreeSet::new();
+    let mut queries = BTreeSet::new();
+    let mut per_profile: BTreeSet<(String, String)> = BTreeSet::new();
+    for (name, file) in all_files() {
+        match &file {
+            VectorFile::Ops(f) => {
+                let topic = name.rsplit('/').next().unwrap().trim_end_matches(".yaml");
+                per_profile.insert((f.profile.clone(), topic.to_string()));
+                for c in &f.cases {
+                    if c.result == Verdict::Invalid {
+                        assert!(
+                            !c.flags.is_empty(),
+                            "{name}#{}: invalid without flags",
+                            c.id
+                        );
+                    }
+                    for s in &c.ops {
+                        ops.insert(s.op.name());
+                        methods.extend(s.op.methods().iter().copied());
+                        if let Some(k) = s.expect.error() {
+                            kinds.insert(k);
+                        }
+                    }
+                }
+            }
+            VectorFile::Arith(f) => {
+                for c in &f.cases {
+                    queries.insert(c.query.name());
+                    if let Some(k) = c.expect.error() {
+                        kinds.insert(k);
+                    }
+                }
+            }
+        }
+    }
+    let missing_ops: Vec<_> = OP_NAMES.iter().filter(|o| !ops.contains(*o)).collect();
+    assert!(
+        missing_ops.is_empty(),
+        "ops without a vector: {missing_ops:?}"
+    );
+    let missing_methods: Vec<_> = TRAIT_METHODS
+        .iter()
+        .filter(|m| !methods.contains(*m))
+        .collect();
+    assert!(
+        missing_methods.is_empty(),
+        "trait methods without a vector: {missing_methods:?}"
+    );
+    let missing_kinds: Vec<&str> = ErrorKind::ALL
+        .iter()
+        .filter(|k| !kinds.contains(k))
+        .map(|k| k.name())
+        .collect();
+    assert!(
+        missing_kinds.is_empty(),
+        "error kinds without a vector: {missing_kinds:?}"
+    );
+    assert_eq!(queries.len(), 11, "every arith query: {queries:?}");
+    for p in mmr_spec::profiles::names() {
+        for t in TOPICS {
+            assert!(
+                per_profile.contains(&(p.to_string(), t.to_string())),
+                "no {p}/{t}.yaml"
+            );
+        }
+    }
+}
+
+#[test]
+fn op_names_list_matches_the_enum() {
+    // Every op name parses as an op with no fields or reports its missing fields by name,
+    // and every name the enum gives is listed.
+    for name in OP_NAMES {
+        let r = serde_json::from_str::<mmr_vectors::model::VOp>(&format!("{{\"op\":\"{name}\"}}"));
+        if let Ok(op) = r {
+            assert_eq!(op.name(), *name);
+        } else {
+            let e = r.unwrap_err().to_string();
+            assert!(e.contains("missing field"), "{name}: {e}");
+        }
+    }
+    let bad = serde_json::from_str::<mmr_vectors::model::VOp>("{\"op\":\"frobnicate\"}");
+    assert!(bad.unwrap_err().to_string().contains("unknown variant"));
+}
+
+#[test]
+fn lenient_dialects_are_flagged() {
+    let mut seen = BTreeSet::new();
+    for (_, file) in all_files() {
+        if let VectorFile::Ops(f) = file {
+            for c in f.cases {
+                for fl in c.flags {
+                    if let Some(s) = fl.strip_prefix("lenient-in-original:") {
+                        seen.insert(s.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let want: BTreeSet<String> = ["ckb", "grin", "minima"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(seen, want);
+}
+
+#[test]
+fn published_values_cite_their_source() {
+    let mut n = 0;
+    for (name, file) in all_files() {
+        if let VectorFile::Ops(f) = file {
+            for c in f.cases.iter().filter(|c| c.id.starts_with("published-")) {
+                let src = c.source.as_deref().unwrap_or_default();
+                assert!(
+                    src.contains("spec/tests/published_"),
+                    "{name}#{}: {src}",
+                    c.id
+                );
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 9, "published cases: {n}");
+}
