@@ -131,13 +131,20 @@ pub fn observe<S: Subject>(ex: &mut Executor<S>, lim: Limits) -> Snapshot {
                     Op::ClientProof { index },
                 );
                 snap.add(ex, format!("client leaf {index}"), Op::ClientLeaf { index });
-                // Oracle: the client's proof equals the database's at the client's height.
+                // Oracle (D24): the client's proof equals the database's at the client's
+                // height, while the client is on the database's chain (same root there).
+                // After a reorganisation the client holds a discarded branch, which D24 says
+                // it cannot follow; there is nothing to compare then.
+                let same_chain = match (&c.root, ex.subject.db().root(At::Block(c.height))) {
+                    (Ok(mine), Ok(theirs)) => *mine == theirs,
+                    _ => false,
+                };
                 let db = ex.run(&Op::Prove {
                     at: At::Block(c.height),
                     index,
                 });
                 let own = ex.run(&Op::ClientProof { index });
-                if db.is_ok() && db != own {
+                if same_chain && db.is_ok() && db != own {
                     snap.entries.push((
                         format!("INVARIANT client proof of {index} equals the database's"),
                         own,

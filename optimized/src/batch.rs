@@ -185,6 +185,25 @@ pub fn verify_batch_proof<P: Profile + ?Sized>(
     Ok(())
 }
 
+/// D15 proving, on the error path only: `duplicate-leaf` naming the position of the first
+/// index, in the given order, that repeats an earlier one (`indices` holds a repeat, every
+/// index below `leaves`).
+fn first_repeat(indices: &[u64], leaves: u64) -> Error {
+    let mut seen = std::collections::HashSet::with_capacity(indices.len());
+    let i = indices
+        .iter()
+        .copied()
+        .find(|&i| !seen.insert(i))
+        .unwrap_or(indices[0]);
+    match index::leaf_to_pos(i) {
+        Some(pos) => Error::DuplicateLeaf { pos },
+        None => Error::LeafIndexOutOfRange {
+            index: i,
+            leaf_count: leaves,
+        },
+    }
+}
+
 /// Position of the sibling of node (r, e) (D5, D7).
 fn sib_pos(r: u32, e: u64) -> Result<u64, Error> {
     index::from_row_entry(r, e ^ 1).ok_or(Error::MissingItem { pos: 0 })
@@ -206,15 +225,15 @@ impl<P: Profile, S: Store> Optimized<P, S> {
         }
         let mut sorted = indices.to_vec();
         sorted.sort_unstable();
+        if sorted.windows(2).any(|w| w[0] == w[1]) {
+            return Err(first_repeat(indices, v.leaves));
+        }
         let mut positions = Vec::with_capacity(sorted.len());
-        for (k, &i) in sorted.iter().enumerate() {
+        for &i in &sorted {
             let pos = index::leaf_to_pos(i).ok_or(Error::LeafIndexOutOfRange {
                 index: i,
                 leaf_count: v.leaves,
             })?;
-            if k > 0 && sorted[k - 1] == i {
-                return Err(Error::DuplicateLeaf { pos });
-            }
             positions.push(pos);
         }
         let item_pos = canonical_items(v.leaves, &sorted);

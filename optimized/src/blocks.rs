@@ -36,7 +36,7 @@ impl<P: Profile, S: Store> Optimized<P, S> {
         });
         self.tip_size = size;
         self.tip_leaves = leaves;
-        self.tip_root = root;
+        self.tip_root = Some(root);
         // D19: oldest rises to height - K.
         let oldest = self.height.saturating_sub(self.config.retain);
         self.raise_oldest(oldest);
@@ -136,7 +136,7 @@ impl<P: Profile, S: Store> Optimized<P, S> {
         for &i in &self.pending.spent {
             self.leaf_set.set(i, true);
         }
-        self.total = self.tip_root.value;
+        self.total = self.tip_root.map_or(0, |r| r.value);
         self.pending.clear();
     }
 
@@ -180,7 +180,7 @@ impl<P: Profile, S: Store> Optimized<P, S> {
             self.tip_leaves = r.prev_leaves;
             self.tip_root = r.prev_root;
         }
-        self.total = self.tip_root.value;
+        self.total = self.tip_root.map_or(0, |r| r.value);
         Ok(())
     }
 
@@ -201,6 +201,8 @@ impl<P: Profile, S: Store> Optimized<P, S> {
                 });
             }
         };
+        // D11: the set reports both roots, so an empty previous state without a root fails.
+        let prev_root = r.prev_root.ok_or(Error::EmptyRoot)?;
         let v = View {
             size: r.size,
             leaves: r.leaves,
@@ -217,7 +219,7 @@ impl<P: Profile, S: Store> Optimized<P, S> {
         Ok(MmrSet {
             height: h,
             prev_size: r.prev_size,
-            prev_root: r.prev_root,
+            prev_root,
             size: r.size,
             root: r.root,
             nodes,

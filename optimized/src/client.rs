@@ -68,6 +68,9 @@ impl<P: Profile> OptimizedClient<P> {
             return Err(Error::MalformedSet { pos: state.size });
         }
         checked_total(&state.peaks)?;
+        // D11: the client's state must have a root (`empty-root` for an empty state of a
+        // profile without one).
+        bagging::root(&profile, state.size, &state.peaks)?;
         Ok(OptimizedClient {
             profile,
             height: state.height,

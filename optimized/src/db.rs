@@ -34,7 +34,7 @@ impl<P: Profile, S: Store> ProofDb for Optimized<P, S> {
     }
 
     fn has_pending(&self) -> bool {
-        self.pending.mutated
+        self.differs_from_tip()
     }
 
     fn size(&self) -> u64 {

@@ -47,10 +47,12 @@ pub struct Optimized<P: Profile, S: Store = MemStore> {
     pub(crate) horizon_leaves: u64,
     pub(crate) height: u64,
     pub(crate) oldest: u64,
-    /// Size, leaf count and root of the last committed state.
+    /// Size, leaf count and root of the last committed state. The root is the outcome of
+    /// D11's rule, cached: `None` where the profile defines no root for that (empty) state,
+    /// which every read reports as `empty-root`.
     pub(crate) tip_size: u64,
     pub(crate) tip_leaves: u64,
-    pub(crate) tip_root: Node,
+    pub(crate) tip_root: Option<Node>,
     /// Undo records of blocks `oldest + 1 ..= height`, oldest first.
     pub(crate) blocks: VecDeque<BlockRecord>,
     pub(crate) pending: Pending,
@@ -85,9 +87,9 @@ impl<P: Profile, S: Store> Optimized<P, S> {
     /// to none (reopening a persistent store is the job of that store's own constructor).
     pub fn with_parts(profile: P, mut store: S, config: Config) -> Self {
         store.truncate(0);
-        // Genesis (D16): the empty MMR. A profile without an empty root (D11) records a zero
-        // node here; its first MMR set then names that as the previous root.
-        let tip_root = bagging::root(&profile, 0, &[]).unwrap_or_default();
+        // Genesis (D16): the empty MMR. Its root is computed by D11's rule like any other; a
+        // profile without an empty root has none (`empty-root` on every read of it).
+        let tip_root = bagging::root(&profile, 0, &[]).ok();
         Optimized {
             profile,
             config,
@@ -234,9 +236,9 @@ impl<P: Profile, S: Store> Optimized<P, S> {
     /// D11: the root of state `v` (cached for committed states).
     pub(crate) fn view_root(&self, v: &View) -> Result<Node, Error> {
         match v.block {
-            Some(h) if h == self.height => Ok(self.tip_root),
+            Some(h) if h == self.height => self.tip_root.ok_or(Error::EmptyRoot),
             Some(h) => match self.record(h + 1) {
-                Some(r) => Ok(r.prev_root),
+                Some(r) => r.prev_root.ok_or(Error::EmptyRoot),
                 None => bagging::root(&self.profile, v.size, self.peaks(v)?.as_slice()),
             },
             None => bagging::root(&self.profile, v.size, self.peaks(v)?.as_slice()),
@@ -296,6 +298,23 @@ impl<P: Profile, S: Store> Optimized<P, S> {
             }
         }
         bits
+    }
+
+    /// D16: whether the working state differs from the last committed block: its leaf
+    /// count, its leaf set (a spend is final, so any spend of a committed leaf is a change)
+    /// or any node. Nodes below the tip size that were written since the commit are listed
+    /// in the pending record with their committed value; a write-back or an undone update
+    /// leaves them equal, which is no change (D18). Linear in what was written since the
+    /// commit; not on any hot path.
+    pub(crate) fn differs_from_tip(&self) -> bool {
+        self.pending.mutated
+            && (self.leaves() != self.tip_leaves
+                || !self.pending.spent.is_empty()
+                || self
+                    .pending
+                    .changed
+                    .iter()
+                    .any(|&(p, old)| self.store.get(p) != Some(old)))
     }
 
     // ----- mutations (D12) -----

@@ -58,11 +58,12 @@ impl Profile for Sha3Default {
         DEFAULT.bag_hash(size, left, right, sum)
     }
 
-    /// `SHA3-256(0x02 || u64be(size) || u64be(total) || peak hashes)`.
+    /// `SHA3-256(0x02 || u64be(size) || u64be(total) || (peak hash || u64be(peak value))...)`.
     #[inline]
     fn commit_hash(&self, size: u64, total: u64, peaks: &[Node]) -> Hash {
-        let mut b = [0u8; 17 + 32 * 64];
-        let len = 17 + 32 * peaks.len();
+        const PEAK: usize = 32 + 8;
+        let mut b = [0u8; 17 + PEAK * 64];
+        let len = 17 + PEAK * peaks.len();
         if len > b.len() {
             return DEFAULT.commit_hash(size, total, peaks);
         }
@@ -70,7 +71,9 @@ impl Profile for Sha3Default {
         b[1..9].copy_from_slice(&size.to_be_bytes());
         b[9..17].copy_from_slice(&total.to_be_bytes());
         for (k, p) in peaks.iter().enumerate() {
-            b[17 + 32 * k..49 + 32 * k].copy_from_slice(p.hash.as_bytes());
+            let at = 17 + PEAK * k;
+            b[at..at + 32].copy_from_slice(p.hash.as_bytes());
+            b[at + 32..at + PEAK].copy_from_slice(&p.value.to_be_bytes());
         }
         digest(&b[..len])
     }

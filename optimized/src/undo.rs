@@ -23,8 +23,10 @@ pub(crate) struct BlockRecord {
     /// Size and leaf count after the block.
     pub size: u64,
     pub leaves: u64,
-    /// Roots before and after the block (D11).
-    pub prev_root: Node,
+    /// Roots before and after the block (D11). The state before has no root (`None`) only
+    /// if it is empty and the profile defines no empty root; a commit needs a root, so the
+    /// state after always has one.
+    pub prev_root: Option<Node>,
     pub root: Node,
     /// (position, value before the block) for every position below `prev_size` whose node
     /// differs after the block, strictly increasing by position.

@@ -188,6 +188,12 @@ fn d15_prove_batch_error_order() {
         d.prove_batch(At::Current, &[3, 1, 3]).unwrap_err(),
         Error::DuplicateLeaf { pos: 4 }
     );
+    // D15: the first index, in the given order, that repeats an earlier one (3 at
+    // position 4), not the smallest repeated one (1 at position 1).
+    assert_eq!(
+        d.prove_batch(At::Current, &[3, 1, 3, 1]).unwrap_err(),
+        Error::DuplicateLeaf { pos: 4 }
+    );
     let root = d.root(At::Current).unwrap();
     let bp = d.prove_batch(At::Current, &[4, 0]).unwrap();
     assert_eq!(
@@ -289,12 +295,15 @@ fn identical_rewrite_is_not_in_the_set() {
     let mut d = filled(4);
     d.commit().unwrap();
     d.update(2, &2u64.to_be_bytes(), 3).unwrap(); // same data and value
-    assert!(d.has_pending());
+    // D16: the working state equals the committed one, so nothing is pending.
+    assert!(!d.has_pending());
     d.commit().unwrap();
     assert!(d.mmr_set(2).unwrap().nodes.is_empty());
     // Change then change back inside one block: no change either.
     d.update(1, b"tmp", 9).unwrap();
+    assert!(d.has_pending());
     d.update(1, &1u64.to_be_bytes(), 2).unwrap();
+    assert!(!d.has_pending());
     d.commit().unwrap();
     assert!(d.mmr_set(3).unwrap().nodes.is_empty());
     assert_eq!(d.root(At::Block(3)), d.root(At::Block(1)));

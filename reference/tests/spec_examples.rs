@@ -45,7 +45,7 @@ const FOUR_NODES: [(&str, u64); 7] = [
         10,
     ),
 ];
-const SEVEN_ROOT: &str = "8cdfc889b62efaa22401ca1c12671af2c2457f8d6ca17cd129ba9c87e39559dd";
+const SEVEN_ROOT: &str = "6920c836a6bdb067192bff9d154a365e59aadf4cafebf7d772962fdc6eb0ce5e";
 const SEVEN_PEAKS: [(u64, &str, u64); 3] = [
     (
         6,
@@ -167,22 +167,22 @@ fn d11_empty_root_and_growing_roots() {
     let roots = [
         (
             1,
-            "5335bc798e4485ee799d0188191ef8ebe17def94e7689feee3790da3964c11b4",
+            "a6501dda2c657b17a0d7fe24e9b3d0cf7b707134ad3a0e6a0a40cafa8e20abb0",
             1,
         ),
         (
             3,
-            "4bdcc017cf9fae7d88afb95f00ba2b109445d1a1438a56e9b3d1c08b4ed95037",
+            "5ebe25a8dcdb22f2e615f719688e0ac530deba729ec57a74fdc21d790bcbdab7",
             3,
         ),
         (
             4,
-            "5cf2a65a01b2efb79d3666de40daeb71f5f3436bad8fc9db5de6880c037c42a7",
+            "185d56043a42b877cb4be19dad88c4772bc6b96cbbbfb6fc3e2e16c0b67c4c89",
             6,
         ),
         (
             7,
-            "6619c7f0c8c1a2895ed91720b22e48b3a0af53c7431d930ffb7a1a513feedd63",
+            "8611e3753d6a803f16cbf7d85ce06a4a9c008f3d7b8d74c15388bc0e7248d64b",
             10,
         ),
     ];
@@ -269,7 +269,7 @@ fn d12_spend_leaf_one() {
     assert_eq!(
         db.root(At::Current).unwrap(),
         n(
-            "5d365547cf4c4056400e57f374922a9e3d2e62e6d498c8e27703d4ed93c62e83",
+            "c653c06cef7ac6a22c484714abcc29565bbc0c72a1fd50d03e4597f0e038b5bf",
             8
         )
     );
@@ -407,14 +407,14 @@ fn d18_mmr_sets_of_appends_and_a_spend() {
     assert_eq!(
         s2.prev_root,
         n(
-            "4bdcc017cf9fae7d88afb95f00ba2b109445d1a1438a56e9b3d1c08b4ed95037",
+            "5ebe25a8dcdb22f2e615f719688e0ac530deba729ec57a74fdc21d790bcbdab7",
             3
         )
     );
     assert_eq!(
         s2.root,
         n(
-            "5cf2a65a01b2efb79d3666de40daeb71f5f3436bad8fc9db5de6880c037c42a7",
+            "185d56043a42b877cb4be19dad88c4772bc6b96cbbbfb6fc3e2e16c0b67c4c89",
             6
         )
     );

@@ -54,9 +54,10 @@ def parent(pos, l, r):  # D11
     return (H(b"\x01", u64(pos), u64(s), l[0], r[0]), s)
 
 
-def root(size, pk):  # D11
+def root(size, pk):  # D11: every peak's hash and value, so no value can move between peaks
     total = sum(p[1] for p in pk)
-    return (H(b"\x02", u64(size), u64(total), *[p[0] for p in pk]), total)
+    parts = [x for p in pk for x in (p[0], u64(p[1]))]
+    return (H(b"\x02", u64(size), u64(total), *parts), total)
 
 
 class MMR:

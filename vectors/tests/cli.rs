@@ -44,7 +44,7 @@ fn root_of_the_spec_example() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o).trim(),
-        "6619c7f0c8c1a2895ed91720b22e48b3a0af53c7431d930ffb7a1a513feedd63"
+        "8611e3753d6a803f16cbf7d85ce06a4a9c008f3d7b8d74c15388bc0e7248d64b"
     );
     let o = mmr(&[
         "root", "--json", "000102:1", "010203:2", "020304:3", "030405:4",
@@ -72,7 +72,7 @@ fn leaves_from_stdin() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(
         stdout(&o).trim(),
-        "6619c7f0c8c1a2895ed91720b22e48b3a0af53c7431d930ffb7a1a513feedd63"
+        "8611e3753d6a803f16cbf7d85ce06a4a9c008f3d7b8d74c15388bc0e7248d64b"
     );
 }
 
@@ -84,7 +84,7 @@ fn peaks_prove_verify_round_trip() {
     let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
     assert_eq!(lines.len(), 3);
     assert!(lines[0].starts_with("6 5538b5f4"), "{lines:?}");
-    let root = "8cdfc889b62efaa22401ca1c12671af2c2457f8d6ca17cd129ba9c87e39559dd:28";
+    let root = "6920c836a6bdb067192bff9d154a365e59aadf4cafebf7d772962fdc6eb0ce5e:28";
     let o = mmr(&[&["prove", "--index", "4"], &l[..]].concat());
     let proof = stdout(&o).trim().to_string();
     assert_eq!(proof.len(), 2 * 140, "SPEC.md D13: 140 bytes");
@@ -254,7 +254,7 @@ fn broken_bagging_is_caught_with_a_readable_diff_and_a_minimal_vector() {
         "{out}"
     );
     assert!(
-        out.contains("5cf2a65a01b2efb79d3666de40daeb71f5f3436bad8fc9db5de6880c037c42a7"),
+        out.contains("185d56043a42b877cb4be19dad88c4772bc6b96cbbbfb6fc3e2e16c0b67c4c89"),
         "{out}"
     );
     assert!(out.contains("got:      {\"state\""), "{out}");

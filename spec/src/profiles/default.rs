@@ -58,7 +58,10 @@ impl Profile for DefaultProfile {
         self.commit_hash(size, sum, &[*left, *right])
     }
 
-    /// `SHA3-256(0x02 || u64be(size) || u64be(total) || peak_0.hash || ... || peak_k-1.hash)`.
+    /// `SHA3-256(0x02 || u64be(size) || u64be(total) || for each peak: hash || u64be(value))`.
+    ///
+    /// Each peak's value is committed, not only the total: otherwise a proof could move
+    /// value between the other peaks it carries and still verify (fuzz finding F4).
     fn commit_hash(&self, size: u64, total: u64, peaks: &[Node]) -> Hash {
         let mut h = Sha3_256::new();
         h.update([TAG_ROOT]);
@@ -66,6 +69,7 @@ impl Profile for DefaultProfile {
         h.update(total.to_be_bytes());
         for p in peaks {
             h.update(p.hash.as_bytes());
+            h.update(p.value.to_be_bytes());
         }
         finish(h)
     }

@@ -205,7 +205,8 @@ def root_of(size, pk):
     if total > MAX:
         raise Fail("value-overflow")
     order = list(reversed(pk)) if BROKEN == "bagging" else pk
-    return (H(b"\x02", u64(size), u64(total), *[p[0] for p in order]), total)
+    parts = [x for p in order for x in (p[0], u64(p[1]))]  # each peak's hash and value
+    return (H(b"\x02", u64(size), u64(total), *parts), total)
 
 
 # ----- proofs (D13-D15) -----
