@@ -222,6 +222,20 @@ pub enum Error {
     },
     /// The profile defines no root for the empty MMR (ckb).
     EmptyRoot,
+
+    // ----- persistent storage (optimized/storage/STORAGE.md) -----
+    /// A persistent store's files failed: an I/O call failed, a file does not match what
+    /// its manifest committed, the store is locked by another handle, or an earlier failed
+    /// write poisoned the handle. Never raised by an in-memory implementation.
+    Storage {
+        /// The file, relative to the store's directory (empty when no single file is at
+        /// fault, e.g. a lock or a poisoned handle).
+        file: String,
+        /// The byte offset in that file (0 when the failure has none).
+        offset: u64,
+        /// What went wrong.
+        what: String,
+    },
 }
 
 /// The fieldless kind of an [`Error`]; its kebab-case name ([`ErrorKind::name`]) is the
@@ -264,6 +278,7 @@ pub enum ErrorKind {
     MissingNode,
     NotTracked,
     EmptyRoot,
+    Storage,
 }
 
 impl ErrorKind {
@@ -304,6 +319,7 @@ impl ErrorKind {
         ErrorKind::MissingNode,
         ErrorKind::NotTracked,
         ErrorKind::EmptyRoot,
+        ErrorKind::Storage,
     ];
 
     /// The stable kebab-case name, e.g. `"invalid-size"`.
@@ -344,6 +360,7 @@ impl ErrorKind {
             ErrorKind::MissingNode => "missing-node",
             ErrorKind::NotTracked => "not-tracked",
             ErrorKind::EmptyRoot => "empty-root",
+            ErrorKind::Storage => "storage",
         }
     }
 
@@ -398,6 +415,7 @@ impl Error {
             Error::MissingNode { .. } => ErrorKind::MissingNode,
             Error::NotTracked { .. } => ErrorKind::NotTracked,
             Error::EmptyRoot => ErrorKind::EmptyRoot,
+            Error::Storage { .. } => ErrorKind::Storage,
         }
     }
 
@@ -515,6 +533,12 @@ impl fmt::Display for Error {
             MissingNode { pos } => write!(f, "the MMR set lacks the node at position {pos}"),
             NotTracked { index } => write!(f, "the client does not track leaf {index}"),
             EmptyRoot => write!(f, "this profile defines no root for the empty MMR"),
+            Storage { file, what, .. } if file.is_empty() => {
+                write!(f, "storage failure: {what}")
+            }
+            Storage { file, offset, what } => {
+                write!(f, "storage failure in {file} at byte {offset}: {what}")
+            }
         }
     }
 }
@@ -550,5 +574,15 @@ mod tests {
         };
         assert_eq!(nested.root_cause().kind(), ErrorKind::LeafSpent);
         assert!(nested.to_string().starts_with("block operation 2 failed"));
+        let s = Error::Storage {
+            file: "hash.000001.bin".into(),
+            offset: 4096,
+            what: "chunk checksum mismatch".into(),
+        };
+        assert_eq!(s.kind().name(), "storage");
+        assert_eq!(
+            s.to_string(),
+            "storage failure in hash.000001.bin at byte 4096: chunk checksum mismatch"
+        );
     }
 }

@@ -49,6 +49,10 @@ enum Cmd {
     Verify(VerifyArgs),
     /// Index arithmetic (D2-D7): `mmr pos height 6`, `mmr pos peaks 11`, ...
     Pos(PosArgs),
+    /// A file-backed MMR (mmr-storage): init, append, commit, prove, verify, rewind,
+    /// compact, inspect.
+    #[command(subcommand)]
+    Store(store_cmd::StoreCmd),
 }
 
 #[derive(Subcommand)]
@@ -182,6 +186,8 @@ macro_rules! say {
     }};
 }
 
+mod store_cmd;
+
 /// Exit code 2 with a message.
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("mmr: {msg}");
@@ -211,6 +217,7 @@ fn main() -> ExitCode {
         Cmd::Prove(a) => prove(a),
         Cmd::Verify(a) => verify(a),
         Cmd::Pos(a) => pos(a),
+        Cmd::Store(c) => store_cmd::run(c),
     }
 }
 

@@ -338,3 +338,104 @@ fn crashing_hanging_and_garbage_adapters_are_reported_and_never_hang_the_runner(
         stderr(&o)
     );
 }
+
+#[test]
+fn store_session() {
+    let base = std::env::var_os("CARGO_TARGET_TMPDIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join(format!("mmr-cli-store-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().unwrap();
+    let ok = |args: &[&str]| {
+        let o = mmr(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    ok(&["store", "init", d, "--retain", "4"]);
+    // The spec example's four leaves, committed as block 1: the same root as `mmr root`.
+    let out = ok(&[
+        "store", "append", d, "000102:1", "010203:2", "020304:3", "030405:4",
+    ]);
+    assert!(out.starts_with("block 1: leaves 0..4, size 7, root 8611e3753d6a803f16cbf7d85ce06a4a9c008f3d7b8d74c15388bc0e7248d64b:10"), "{out}");
+    // Leaves from stdin.
+    let mut child = Command::new(MMR)
+        .args(["store", "append", d, "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"# more\n0405:5\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["height"], "2");
+    assert_eq!(v["first_index"], "4");
+    assert_eq!(v["root"]["value"], "15");
+    let out = ok(&["store", "commit", d]);
+    assert!(out.starts_with("block 3: size 8"), "{out}");
+    // A proof from the store verifies against the store's root, and only for its leaf.
+    let proof = ok(&["store", "prove", d, "--index", "2", "--height", "1"]);
+    let proof = proof.trim();
+    assert_eq!(
+        ok(&[
+            "store", "verify", d, "--height", "1", "--proof", proof, "020304:3"
+        ])
+        .trim(),
+        "ok"
+    );
+    let o = mmr(&[
+        "store", "verify", d, "--height", "1", "--proof", proof, "020304:4",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("invalid"), "{}", stderr(&o));
+    // The same proof as the stateless `mmr prove` gives.
+    let same = ok(&[
+        "prove", "--index", "2", "000102:1", "010203:2", "020304:3", "030405:4",
+    ]);
+    assert_eq!(same.trim(), proof);
+    // Rewind, compact, inspect.
+    assert!(ok(&["store", "rewind", d, "1"]).starts_with("height 1, size 7"));
+    let out = ok(&["store", "compact", d, "1", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["horizon"], "1");
+    let out = ok(&["store", "inspect", d, "--check", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["height"], "1");
+    assert_eq!(v["leaf_count"], "4");
+    assert_eq!(v["root"]["value"], "10");
+    assert!(v["checked"]["positions"] == "7", "{v}");
+    // Refusals: exit 1 with the kind; usage errors exit 2.
+    let o = mmr(&["store", "rewind", d, "9"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("future-height"), "{}", stderr(&o));
+    let o = mmr(&["store", "append", d, "zz"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = mmr(&["store", "init", d]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("storage"), "{}", stderr(&o));
+    // A corrupted file is reported with its name: kind `storage`, exit 1.
+    let leafset = dir.join("leafset.bin");
+    let mut b = std::fs::read(&leafset).unwrap();
+    b[8] ^= 0x01;
+    std::fs::write(&leafset, b).unwrap();
+    let o = mmr(&["store", "inspect", d]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("storage") && stderr(&o).contains("leafset.bin"),
+        "{}",
+        stderr(&o)
+    );
+    let o = mmr(&[
+        "store",
+        "inspect",
+        base.join("no-such-store").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -13,7 +13,7 @@ use ckb_merkle_mountain_range::helper::{
 };
 use ckb_merkle_mountain_range::{MMRStoreReadOps, Merge};
 use mmr_spec::{BatchProof, Node, Proof, Side, Step};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// One item position in ckb's consumption order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,6 +208,9 @@ pub fn ckb_to_d13(size: u64, pos: u64, items: &[Node]) -> Result<Proof, String> 
     Ok(Proof { size, pos, path })
 }
 
+/// ckb's verifier input: the `(position, leaf)` pairs and the proof items.
+pub type CkbInput = (Vec<(u64, Node)>, Vec<Node>);
+
 /// D15 to ckb's verifier input: `(leaves, items)`. The leaves are paired with the proof's
 /// positions as given (ckb sorts and deduplicates them itself); the items are laid out in
 /// ckb's consumption order for those positions ([`slots`], every untouched peak on its
@@ -218,10 +221,7 @@ pub fn ckb_to_d13(size: u64, pos: u64, items: &[Node]) -> Result<Proof, String> 
 /// `(position, leaf)` pairs and has no way to receive such a mismatch), and for item
 /// positions that decrease (ckb's items carry no positions: their order is ckb's climb,
 /// so a reordered item list and the ordered one are the same ckb proof).
-pub fn d15_to_ckb(
-    proof: &BatchProof,
-    leaves: &[Node],
-) -> Result<(Vec<(u64, Node)>, Vec<Node>), Unrepresentable> {
+pub fn d15_to_ckb(proof: &BatchProof, leaves: &[Node]) -> Result<CkbInput, Unrepresentable> {
     if leaves.len() != proof.leaves.len() {
         return Err(Unrepresentable("leaf-count-mismatch"));
     }
@@ -240,14 +240,16 @@ pub fn d15_to_ckb(
     let Some(order) = slots(proof.size, &view) else {
         return Ok((pairs, proof.items.iter().map(|&(_, n)| n).collect()));
     };
+    let mut at: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+    for (j, (p, _)) in proof.items.iter().enumerate() {
+        at.entry(*p).or_default().push(j);
+    }
     let mut used = vec![false; proof.items.len()];
     let mut items = Vec::with_capacity(proof.items.len());
     for slot in &order {
-        for (j, (p, n)) in proof.items.iter().enumerate() {
-            if *p == slot.pos && !used[j] {
-                used[j] = true;
-                items.push(*n);
-            }
+        for j in at.remove(&slot.pos).unwrap_or_default() {
+            used[j] = true;
+            items.push(proof.items[j].1);
         }
     }
     items.extend(

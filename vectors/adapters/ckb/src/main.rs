@@ -6,9 +6,13 @@
 //! and from ckb's `MerkleProof { mmr_size, proof_items }` (`convert`); ckb's verdicts are
 //! reported as they are, leniencies included. README.md beside this file has the mapping.
 //!
-//!     cargo build --release -p mmr-adapter-ckb
-//!     cargo run --release -p mmr-vectors --bin mmr -- conform \
-//!         --vectors vectors/ckb/*.yaml -- target/release/mmr-adapter-ckb
+//! ```text
+//! cargo build --release -p mmr-adapter-ckb
+//! cargo run --release -p mmr-vectors --bin mmr -- conform \
+//!     --vectors vectors/ckb/proofs.yaml ... -- $CARGO_TARGET_DIR/release/mmr-adapter-ckb
+//! ```
+//!
+//! (`--vectors` once per file; REPORT.md has the full command.)
 
 #![forbid(unsafe_code)]
 
@@ -155,7 +159,7 @@ impl Session {
     }
 
     /// `MMR::push`, then `get_root` (the check of the total's sum, README.md "Values"),
-    /// then `commit`; a failure leaves ckb's uncommitted batch behind.
+    /// then `commit`; on a failure ckb's uncommitted batch is dropped, the store unchanged.
     fn append(&mut self, data: &[u8], value: u64) -> Res<Value> {
         let index = get_peak_map(self.size);
         let mut mmr = Mmr::new(self.size, &self.store);
@@ -567,61 +571,50 @@ mod tests {
 
 /// The conversion's side check (README.md, "Sides") decides only what ckb cannot see: a
 /// flipped side leaves ckb's items unchanged, so ckb accepts them; the short path and the
-/// replayed proof of the vectors are rejected by ckb itself once the sides are ignored.
+/// replayed proof of the vectors are rejected by ckb itself, whatever the order of their
+/// items.
 #[cfg(test)]
 mod side_check {
     use super::*;
 
-    fn seven_leaves() -> Session {
-        let mut s = Session::default();
-        for i in 0..7u8 {
-            s.append(&[i], u64::from(i) + 1).unwrap();
+    fn permutations(v: &[Node]) -> Vec<Vec<Node>> {
+        if v.len() <= 1 {
+            return vec![v.to_vec()];
         }
-        s
-    }
-
-    /// ckb's own verdict on a D13 path, sides ignored, items in ckb's order for `pos`.
-    fn ckb_alone(s: &Session, pos: u64, path: &[Node], leaf: Node) -> bool {
-        let steps: Vec<mmr_spec::Step> = path
-            .iter()
-            .map(|&node| mmr_spec::Step {
-                side: mmr_spec::Side::Left,
-                node,
-            })
-            .collect();
-        let mut proof = Proof {
-            size: s.size,
-            pos,
-            path: steps,
-        };
-        // Give each step the side ckb derives, so that the conversion only reorders.
-        for side in [mmr_spec::Side::Left, mmr_spec::Side::Right] {
-            for j in 0..proof.path.len() {
-                if convert::d13_to_ckb(&proof).is_ok() {
-                    break;
-                }
-                proof.path[j].side = side;
+        let mut out = Vec::new();
+        for i in 0..v.len() {
+            let mut rest = v.to_vec();
+            let x = rest.remove(i);
+            for mut p in permutations(&rest) {
+                p.insert(0, x);
+                out.push(p);
             }
         }
-        let items = match convert::d13_to_ckb(&proof) {
-            Ok(items) => items,
-            Err(_) => path.to_vec(),
-        };
-        let root = Mmr::new(s.size, &s.store).get_root().unwrap();
-        CkbProof::new(s.size, items).verify(root, vec![(pos, leaf)]) == Ok(true)
+        out
     }
 
     #[test]
     fn ckb_rejects_the_short_and_replayed_paths_by_itself() {
-        let s = seven_leaves();
-        // Leaf 4 (position 7): path [(right, node 8), (right, bag of peak 10), (left, peak 6)].
-        let honest: Vec<Node> = vec![s.read(8).unwrap(), s.read(10).unwrap(), s.read(6).unwrap()];
-        let leaf4 = glue::leaf(&[4], 5);
-        let leaf5 = glue::leaf(&[5], 6);
-        assert!(ckb_alone(&s, 7, &honest, leaf4));
-        // verify-short-path: the first step removed.
-        assert!(!ckb_alone(&s, 7, &honest[1..], leaf4));
-        // verify-replayed-at-other-position: leaf 4's path for position 8 with leaf 5.
-        assert!(!ckb_alone(&s, 8, &honest, leaf5));
+        let mut s = Session::default();
+        for i in 0..7u8 {
+            s.append(&[i], u64::from(i) + 1).unwrap();
+        }
+        let root = Mmr::new(s.size, &s.store).get_root().unwrap();
+        let (peak6, node8, peak10) = (s.read(6).unwrap(), s.read(8).unwrap(), s.read(10).unwrap());
+        let (leaf4, leaf5) = (glue::leaf(&[4], 5), glue::leaf(&[5], 6));
+        let ckb = |pos: u64, items: Vec<Node>, leaf: Node| {
+            CkbProof::new(s.size, items).verify(root, vec![(pos, leaf)]) == Ok(true)
+        };
+        // Leaf 4 (position 7): ckb's items are [peak 6, node 8, peak 10]; a D13 path with a
+        // flipped side converts to these same items.
+        assert!(ckb(7, vec![peak6, node8, peak10], leaf4));
+        for items in permutations(&[peak6, node8, peak10]) {
+            // verify-replayed-at-other-position: leaf 4's path for position 8, leaf 5.
+            assert!(!ckb(8, items, leaf5));
+        }
+        for items in permutations(&[peak6, peak10]) {
+            // verify-short-path: node 8 removed.
+            assert!(!ckb(7, items, leaf4));
+        }
     }
 }

@@ -1,0 +1,25 @@
+//! # mmr-storage: the file-backed MMR store
+//!
+//! [`PersistentDb`] is the optimized database (`mmr_optimized::Optimized`) over a
+//! [`FileStore`] whose every commit, rewind and compaction is durable: an append-only hash
+//! file of fixed 40-byte records read through a memory map, the leaf set and prune list in
+//! MWEB's byte layout (SPEC.md D20, D22), the retained blocks' undo records, an undo journal
+//! and a manifest (MWEB's MMRInfo) naming the generation, committed sizes, root, horizon and
+//! every file's checksums. `STORAGE.md` beside this crate gives the layout and the crash
+//! argument.
+#![deny(unsafe_code)]
+
+mod db;
+mod error;
+mod files;
+mod io;
+mod store;
+mod subject;
+mod sys;
+
+pub use db::{CompactOutcome, DiskUsage, PersistentDb, VerifyReport, store_profile};
+pub use error::StorageError;
+pub use files::CHUNK;
+pub use io::{Fault, FaultKind, Io};
+pub use store::{FileStore, RECORD};
+pub use subject::PersistentSubject;

@@ -1,0 +1,95 @@
+//! Shared helpers of the storage tests.
+#![allow(dead_code, missing_docs)]
+
+use mmr_spec::{At, Block, BlockOp, ProofDb};
+use std::path::PathBuf;
+
+/// A fresh empty directory under the target dir (removed first if present).
+pub fn tmp(name: &str) -> PathBuf {
+    let base = std::env::var_os("CARGO_TARGET_TMPDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let d = base.join(format!("mmr-storage-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Every observable of the committed states, as a comparable string.
+pub fn observe(db: &dyn ProofDb) -> String {
+    let mut s = format!(
+        "h={} oldest={} horizon={} pending={} size={} leaves={} prune={:?}\n",
+        db.height(),
+        db.oldest(),
+        db.horizon(),
+        db.has_pending(),
+        db.size(),
+        db.leaf_count(),
+        db.prune_list()
+    );
+    for h in db.oldest()..=db.height() {
+        s += &format!("state {h}: {:?}\n", db.state(At::Block(h)));
+        s += &format!("leafset {h}: {:?}\n", db.leaf_set(At::Block(h)));
+        if h > db.oldest() {
+            s += &format!("set {h}: {:?}\n", db.mmr_set(h));
+        }
+        let n = db
+            .leaf_set(At::Block(h))
+            .map_or(0, |b| u64::from_le_bytes(b[..8].try_into().unwrap()));
+        for i in 0..n {
+            s += &format!("prove {h} {i}: {:?}\n", db.prove(At::Block(h), i));
+        }
+    }
+    for p in 0..db.size() {
+        s += &format!("node {p}: {:?}\n", db.node(At::Current, p));
+    }
+    s
+}
+
+/// A deterministic workload step on any ProofDb: appends, spends, updates, commits,
+/// rewinds and compactions. Every step ends with no uncommitted changes (durable).
+pub fn step(db: &mut dyn ProofDb, k: u64) {
+    try_step(db, k).unwrap();
+}
+
+/// [`step`], returning a failed commit instead of panicking.
+pub fn try_step(db: &mut dyn ProofDb, k: u64) -> Result<(), mmr_spec::Error> {
+    let n = db.leaf_count();
+    match k % 11 {
+        0..=4 => {
+            for j in 0..(k % 5 + 1) {
+                db.append(&[(k + j) as u8, 7], k * 3 + j + 1)?;
+            }
+            if n > 2 {
+                let _ = db.spend((k * 7) % n, b"spent");
+                let _ = db.update((k * 13) % n, &[k as u8], k);
+            }
+            db.commit()?;
+        }
+        5 | 6 => {
+            let ops = (0..3)
+                .map(|j| BlockOp::Append {
+                    data: vec![j, k as u8],
+                    value: j as u64 + 1,
+                })
+                .chain((n > 0).then(|| BlockOp::Spend {
+                    index: (k * 5) % n.max(1),
+                    data: b"s".to_vec(),
+                }))
+                .collect();
+            let _ = db.apply_block(&Block { ops });
+        }
+        7 | 8 => {
+            let h = db.height();
+            let _ = db.rewind(h.saturating_sub(1 + k % 3).max(db.oldest()));
+        }
+        9 => {
+            let h = db.height();
+            let _ = db.compact(h.saturating_sub(2).max(db.horizon()));
+        }
+        _ => {
+            db.commit()?;
+        }
+    }
+    Ok(())
+}
