@@ -173,3 +173,78 @@ fn value_moved_from_a_sibling_to_the_leaf() {
         }
     }
 }
+
+/// `proof_forgery`, F5: a root that commits to neither the size nor positions (ckb: no
+/// size in the bag hash, no position anywhere; minima's peak tree: likewise) cannot tell
+/// apart two sizes whose proofs of a leaf have the same length and sides, so in those
+/// dialects the honest proof with another valid size verifies. A property of the dialects
+/// (SPEC.md D14 note, DIALECTS.md "What each dialect authenticates"); every profile whose
+/// root binds the size (default, grin, mweb) rejects it. Found: ckb, 19 leaves (size 35),
+/// the proof of leaf 0 with size 38 (20 leaves).
+#[test]
+fn the_honest_path_with_another_size() {
+    for p in profiles::all() {
+        for (n, other) in [(19u8, 20u64), (19, 23)] {
+            let (r, o) = fixture(p, n);
+            let root = r.root(At::Current).unwrap();
+            let mut proof = r.prove(At::Current, 0).unwrap();
+            proof.size = 2 * other - u64::from(other.count_ones());
+            let leaf = r.node(At::Current, proof.pos).unwrap();
+            let rv = r.verify_node(&root, &proof, &leaf).map_err(|e| e.kind());
+            let ov = o.verify_node(&root, &proof, &leaf).map_err(|e| e.kind());
+            assert_eq!(rv, ov, "{}", p.name());
+            // Accepted only where the root binds no size AND the other size gives leaf 0
+            // the same path (length and sides): ckb for both; minima's peak tree for 20
+            // leaves differs from 19's, for 23 it has the same shape.
+            let accepted = matches!((p.name(), other), ("ckb", _) | ("minima", 23));
+            assert_eq!(
+                rv.is_ok(),
+                accepted,
+                "{}: leaf 0 of {n} as of {other} leaves",
+                p.name()
+            );
+        }
+    }
+}
+
+/// `proof_forgery`, F6: a parent commits to its children's sum, not to each child's value
+/// (every profile), so a leaf supplied as a node (`verify_node`, `verify_batch_nodes`) whose
+/// value is raised while its hash is kept, with its sibling's value lowered by as much, keeps
+/// every hash and the total, and verifies. The node API therefore trusts the caller's leaf
+/// node (SPEC.md D14 note): `verify` with data and value recomputes the leaf hash from the
+/// value and rejects the same shift in every value-hashing profile, as asserted here.
+/// Found: default, 16 leaves, batch proof of leaf 4, 63 moved from item 8 to the leaf.
+#[test]
+fn value_moved_between_a_leaf_node_and_its_sibling() {
+    for p in profiles::all() {
+        let (r, o) = fixture(p, 2);
+        let root = r.root(At::Current).unwrap();
+        let mut proof = r.prove(At::Current, 0).unwrap();
+        proof.path[0].node.value -= 1; // the sibling, leaf 1 (value 11)
+        let mut leaf = r.node(At::Current, 0).unwrap(); // (hash of leaf 0, 10)
+        leaf.value += 1;
+        for v in [
+            r.verify_node(&root, &proof, &leaf),
+            o.verify_node(&root, &proof, &leaf),
+        ] {
+            assert_eq!(
+                v,
+                Ok(()),
+                "{}: the node API trusts the leaf node's value",
+                p.name()
+            );
+        }
+        let hashes_values = !matches!(p.name(), "grin" | "mweb" | "ckb");
+        for v in [
+            r.verify(&root, &proof, &[0], 11),
+            o.verify(&root, &proof, &[0], 11),
+        ] {
+            assert_eq!(
+                v.is_err(),
+                hashes_values,
+                "{}: verify with data and value",
+                p.name()
+            );
+        }
+    }
+}

@@ -368,6 +368,12 @@ macro_rules! props {
                 let mut step = 0u32;
                 while lo < hi {
                     assert_eq!(it.len(), hi - lo);
+                    // The trait's view of the count (`size_hint`, which `collect`, adapters and
+                    // `ExactSizeIterator::len` read) agrees with the inherent `len`; checked
+                    // directly, not only through `next_back` (whose `self.len()` resolves to
+                    // the trait method of `&mut Peaks`).
+                    assert_eq!(it.size_hint(), (hi - lo, Some(hi - lo)));
+                    assert_eq!(ExactSizeIterator::len(&it), hi - lo);
                     assert_eq!(it.get(0), all.get(lo));
                     assert_eq!(it.get(hi - lo - 1), all.get(hi - 1));
                     assert_eq!(it.get(hi - lo), None);
@@ -384,6 +390,7 @@ macro_rules! props {
                 assert_eq!(it.next(), None);
                 assert_eq!(it.next_back(), None);
                 assert_eq!(it.len(), 0);
+                assert_eq!(it.size_hint(), (0, Some(0)));
             }
 
             /// D6: `peak_of(s, p)` is `Some` exactly for a valid `s` and `p < s`; it names

@@ -142,6 +142,16 @@ fn w16_pairs_top() {
             pair!(w16, s, p);
         }
     }
+    // The largest leaf counts, read as (leaf count, leaf index) by `leaf_peak`: MAX_LEAVES
+    // itself (one mountain of height W-1), one less and one more, with every leaf index.
+    // (Found by cargo-mutants, TESTING.md: no runner reached leaf_count == MAX_LEAVES, so
+    // `leaf_count > MAX_LEAVES` -> `>=` survived.)
+    let ml = mmr_index::w16::MAX_LEAVES;
+    for n in [ml - 1, ml, ml + 1] {
+        for i in 0..=u16::MAX {
+            pair!(w16, n, i);
+        }
+    }
 }
 
 #[test]
@@ -208,6 +218,13 @@ fn w64_near_limits() {
         }
         for p in [u64::MAX, u64::MAX - 1] {
             pair!(w64, s, p);
+        }
+    }
+    // The largest leaf counts as (leaf count, leaf index), see `w16_pairs_top`.
+    for n in [max_leaves - 1, max_leaves, max_leaves + 1] {
+        for d in 0..256 {
+            pair!(w64, n, d);
+            pair!(w64, n, n - d);
         }
     }
 }
