@@ -11,8 +11,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use mmr_fuzz::{
-    World, batch_differ_only_in_values, differ_only_in_size, differ_only_in_values, known,
-    size_is_unbound, value_shift_finding, value_shift_is_dialect_property,
+    World, batch_differ_only_in_values, dialect_explains, differ_only_in_size,
+    differ_only_in_values, known, size_is_unbound, value_shift_finding,
+    value_shift_is_dialect_property,
 };
 use mmr_spec::{BatchProof, ErrorKind, Node, Proof};
 use std::sync::LazyLock;
@@ -52,6 +53,7 @@ fn check_proof(w: &World, p: &Proof, bytes: &[u8]) {
                 && (value_shift_is_dialect_property(w, false) || known(value_shift_finding(w))))
             // F5: ckb and minima roots bind no size (SPEC.md D14 note).
             && !(differ_only_in_size(p, honest) && size_is_unbound(w))
+            && !dialect_explains(w, p, honest, true, false)
         {
             panic!(
                 "{}: accepted a proof that is not the honest one{}\naccepted {p:?}\nhonest   {honest:?}",

@@ -287,6 +287,35 @@ pub fn size_is_unbound(w: &World) -> bool {
     matches!(w.profile.name(), "ckb" | "minima")
 }
 
+/// Whether an accepted coin proof that differs from the honest one is explained by
+/// documented dialect properties alone: it keeps the position, the sides and every hash
+/// (and the leaf data), and each part that does differ is a property of this dialect: the
+/// size only where the root binds no size (F5), values (of steps or of the claimed leaf)
+/// only where the dialect does not authenticate them (F1). The fuzzer combines both in ckb.
+pub fn dialect_explains(
+    w: &World,
+    p: &Proof,
+    honest: &Proof,
+    same_data: bool,
+    leaf_value_changed: bool,
+) -> bool {
+    let same_shape = same_data
+        && p.pos == honest.pos
+        && p.path.len() == honest.path.len()
+        && p.path
+            .iter()
+            .zip(&honest.path)
+            .all(|(x, y)| x.side == y.side && x.node.hash == y.node.hash);
+    let values_changed = leaf_value_changed
+        || p.path
+            .iter()
+            .zip(&honest.path)
+            .any(|(x, y)| x.node.value != y.node.value);
+    same_shape
+        && (p.size == honest.size || size_is_unbound(w))
+        && (!values_changed || value_shift_is_dialect_property(w, false))
+}
+
 /// Whether two coin proofs differ only in their size (finding F5: a root that commits to
 /// neither size nor positions, as in ckb and minima, cannot tell sizes whose proofs of a
 /// leaf have the same shape apart).
