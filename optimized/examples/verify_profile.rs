@@ -14,10 +14,13 @@ fn main() {
         db.append(&i.to_be_bytes(), 1).expect("append");
     }
     let root = db.root(At::Current).expect("root");
-    let proofs: Vec<_> = (0..n).map(|i| db.prove(At::Current, i).expect("prove")).collect();
+    let proofs: Vec<_> = (0..n)
+        .map(|i| db.prove(At::Current, i).expect("prove"))
+        .collect();
     for _ in 0..4 {
         for (i, p) in proofs.iter().enumerate() {
-            db.verify(&root, p, &(i as u64).to_be_bytes(), 1).expect("verify");
+            db.verify(&root, p, &(i as u64).to_be_bytes(), 1)
+                .expect("verify");
         }
     }
     black_box(&db);
