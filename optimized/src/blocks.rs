@@ -140,8 +140,9 @@ impl<P: Profile, S: Store> Optimized<P, S> {
         self.pending.clear();
     }
 
-    /// D19 rewind.
-    pub(crate) fn rewind_to(&mut self, h: u64) -> Result<(), Error> {
+    /// The checks D19 (rewind) and D21 (compaction) make of a target height, in their order:
+    /// `future-height`, `below-horizon`, `not-retained`.
+    pub(crate) fn check_target_height(&self, h: u64) -> Result<(), Error> {
         if h > self.height {
             return Err(Error::FutureHeight {
                 height: h,
@@ -160,6 +161,12 @@ impl<P: Profile, S: Store> Optimized<P, S> {
                 oldest: self.oldest,
             });
         }
+        Ok(())
+    }
+
+    /// D19 rewind.
+    pub(crate) fn rewind_to(&mut self, h: u64) -> Result<(), Error> {
+        self.check_target_height(h)?;
         if self.pending.mutated {
             self.discard_pending();
         }

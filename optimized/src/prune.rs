@@ -15,24 +15,7 @@ use mmr_spec::{At, CompactReport, Error, Node, Profile, Proof};
 impl<P: Profile, S: Store> Optimized<P, S> {
     /// D21 compaction as of the state of block `h`.
     pub(crate) fn compact_at(&mut self, h: u64) -> Result<CompactReport, Error> {
-        if h > self.height {
-            return Err(Error::FutureHeight {
-                height: h,
-                tip: self.height,
-            });
-        }
-        if h < self.horizon {
-            return Err(Error::BelowHorizon {
-                height: h,
-                horizon: self.horizon,
-            });
-        }
-        if h < self.oldest {
-            return Err(Error::NotRetained {
-                height: h,
-                oldest: self.oldest,
-            });
-        }
+        self.check_target_height(h)?;
         let v = self.view(At::Block(h))?;
         let n = v.leaves;
         // Row by row (D5): a node is live iff an unspent leaf lies below it; both children
