@@ -30,6 +30,14 @@ pub enum StorageError {
     },
     /// Another process (or another open handle) holds the store's lock.
     Locked,
+    /// A key-table or MMR-name request cannot be served (a duplicate or missing key, an
+    /// unknown MMR name).
+    Key {
+        /// The MMR's name.
+        mmr: String,
+        /// What is wrong.
+        what: String,
+    },
     /// An earlier write failed; the open handle refuses further changes until reopened.
     Poisoned,
 }
@@ -81,6 +89,11 @@ impl StorageError {
                 offset,
                 what: format!("corrupt: {what}"),
             },
+            StorageError::Key { mmr, what } => Storage {
+                file: mmr,
+                offset: 0,
+                what,
+            },
             StorageError::Locked => Storage {
                 file: "LOCK".into(),
                 offset: 0,
@@ -121,6 +134,7 @@ impl fmt::Display for StorageError {
                 write!(f, "corrupt store file {file} at byte {offset}: {what}")
             }
             StorageError::Locked => write!(f, "the store is locked by another open handle"),
+            StorageError::Key { mmr, what } => write!(f, "MMR {mmr:?}: {what}"),
             StorageError::Poisoned => write!(
                 f,
                 "an earlier write failed; reopen the store to return to its last commit"

@@ -340,12 +340,23 @@ impl<'a> R<'a> {
 pub(crate) const MANIFEST: &str = "MANIFEST";
 pub(crate) const MANIFEST_TMP: &str = "MANIFEST.tmp";
 pub(crate) const JOURNAL: &str = "journal.bin";
-/// Format version 2 (`MMRMANI2`): roots are recorded with a presence flag (the manifest's
-/// root and each undo record's previous root), since a profile without an empty root has
-/// none for an empty state (SPEC.md D11). Version 1 (`MMRMANI1`, written only by the
-/// pre-release staged build) stored a bare node and is refused with a clear message.
-const MANIFEST_MAGIC: &[u8; 8] = b"MMRMANI2";
-const MANIFEST_MAGIC_V1: &[u8; 8] = b"MMRMANI1";
+/// Format version 3 (`MMRMANI3`): one section per named MMR (a store made by
+/// `PersistentDb` has one, named ""), each with its leaf-data files and, for a keyed MMR, its
+/// key table. Version 2 (`MMRMANI2`, one MMR, no leaf data) and version 1 (`MMRMANI1`, a
+/// bare root node) were written only by pre-release builds and are refused by name.
+const MANIFEST_MAGIC: &[u8; 8] = b"MMRMANI3";
+const MANIFEST_MAGIC_OLD: [(&[u8; 8], &str); 2] = [
+    (
+        b"MMRMANI1",
+        "manifest format version 1 (pre-release, no root presence flag) is not supported; \
+         recreate the store",
+    ),
+    (
+        b"MMRMANI2",
+        "manifest format version 2 (pre-release, no leaf data) is not supported; recreate \
+         the store",
+    ),
+];
 const JOURNAL_MAGIC: &[u8; 8] = b"MMRJRNL1";
 
 /// One file's committed length and checksums.
@@ -356,12 +367,13 @@ pub(crate) struct FileInfo {
     pub crcs: Vec<u32>,
 }
 
-/// The manifest (MWEB's MMRInfo): which generation is current and everything committed.
+/// One named MMR's committed state in the manifest.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Manifest {
-    pub seq: u64,
-    pub profile: String,
-    pub retain: u64,
+pub(crate) struct Section {
+    /// The MMR's name ("" for the single MMR of a `PersistentDb`); its files' prefix.
+    pub name: String,
+    /// Whether the MMR has a key table.
+    pub keyed: bool,
     pub height: u64,
     pub oldest: u64,
     pub horizon: u64,
@@ -371,12 +383,21 @@ pub(crate) struct Manifest {
     pub root: Option<Node>,
     pub size: u64,
     pub leaves: u64,
-    /// Generation of the hash file (`hash.{gen:06}.bin`).
+    /// Generation of the hash and leaf-data files (`hash.{gen:06}.bin`, ...).
     pub hash_gen: u64,
     /// Offset in `blocks.log` of the oldest retained block's record.
     pub blocks_start: u64,
-    /// hash, leafset, prunelist, blocks: in that order.
+    /// hash, leafset, prunelist, blocks, data, dataidx, then keys if keyed.
     pub files: Vec<FileInfo>,
+}
+
+/// The manifest (MWEB's MMRInfo): which generation is current and everything committed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Manifest {
+    pub seq: u64,
+    pub profile: String,
+    pub retain: u64,
+    pub sections: Vec<Section>,
 }
 
 impl Manifest {
@@ -385,39 +406,36 @@ impl Manifest {
         w.0.extend_from_slice(MANIFEST_MAGIC);
         w.u64(self.seq);
         w.bytes(self.profile.as_bytes());
-        for x in [
-            self.retain,
-            self.height,
-            self.oldest,
-            self.horizon,
-            self.horizon_leaves,
-        ] {
-            w.u64(x);
-        }
-        w.opt_node(self.root.as_ref());
-        for x in [self.size, self.leaves, self.hash_gen, self.blocks_start] {
-            w.u64(x);
-        }
-        w.u32(self.files.len() as u32);
-        for f in &self.files {
-            w.bytes(f.name.as_bytes());
-            w.u64(f.len);
-            w.u32(f.crcs.len() as u32);
-            for &c in &f.crcs {
-                w.u32(c);
+        w.u64(self.retain);
+        w.u32(self.sections.len() as u32);
+        for s in &self.sections {
+            w.bytes(s.name.as_bytes());
+            w.0.push(u8::from(s.keyed));
+            for x in [s.height, s.oldest, s.horizon, s.horizon_leaves] {
+                w.u64(x);
+            }
+            w.opt_node(s.root.as_ref());
+            for x in [s.size, s.leaves, s.hash_gen, s.blocks_start] {
+                w.u64(x);
+            }
+            w.u32(s.files.len() as u32);
+            for f in &s.files {
+                w.bytes(f.name.as_bytes());
+                w.u64(f.len);
+                w.u32(f.crcs.len() as u32);
+                for &c in &f.crcs {
+                    w.u32(c);
+                }
             }
         }
         w.seal()
     }
 
     pub fn decode(b: &[u8]) -> Result<Manifest, StorageError> {
-        if b.len() >= 8 && &b[..8] == MANIFEST_MAGIC_V1 {
-            return Err(StorageError::corrupt(
-                MANIFEST,
-                0,
-                "manifest format version 1 (pre-release, no root presence flag) is not \
-                 supported; recreate the store",
-            ));
+        for (magic, what) in MANIFEST_MAGIC_OLD {
+            if b.len() >= 8 && &b[..8] == magic {
+                return Err(StorageError::corrupt(MANIFEST, 0, what));
+            }
         }
         if b.len() < 8 || &b[..8] != MANIFEST_MAGIC {
             return Err(StorageError::corrupt(
@@ -434,25 +452,44 @@ impl Manifest {
         };
         m.profile = String::from_utf8_lossy(r.bytes()?).into_owned();
         m.retain = r.u64()?;
-        m.height = r.u64()?;
-        m.oldest = r.u64()?;
-        m.horizon = r.u64()?;
-        m.horizon_leaves = r.u64()?;
-        m.root = r.opt_node()?;
-        m.size = r.u64()?;
-        m.leaves = r.u64()?;
-        m.hash_gen = r.u64()?;
-        m.blocks_start = r.u64()?;
         let n = r.u32()?;
         for _ in 0..n {
-            let name = String::from_utf8_lossy(r.bytes()?).into_owned();
-            let len = r.u64()?;
+            let mut s = Section {
+                name: String::from_utf8_lossy(r.bytes()?).into_owned(),
+                ..Section::default()
+            };
+            s.keyed = match r.u8()? {
+                0 => false,
+                1 => true,
+                _ => {
+                    return Err(StorageError::corrupt(
+                        MANIFEST,
+                        0,
+                        "keyed flag is neither 0 nor 1",
+                    ));
+                }
+            };
+            s.height = r.u64()?;
+            s.oldest = r.u64()?;
+            s.horizon = r.u64()?;
+            s.horizon_leaves = r.u64()?;
+            s.root = r.opt_node()?;
+            s.size = r.u64()?;
+            s.leaves = r.u64()?;
+            s.hash_gen = r.u64()?;
+            s.blocks_start = r.u64()?;
             let k = r.u32()?;
-            let mut crcs = Vec::with_capacity(k.min(1 << 24) as usize);
             for _ in 0..k {
-                crcs.push(r.u32()?);
+                let name = String::from_utf8_lossy(r.bytes()?).into_owned();
+                let len = r.u64()?;
+                let c = r.u32()?;
+                let mut crcs = Vec::with_capacity(c.min(1 << 24) as usize);
+                for _ in 0..c {
+                    crcs.push(r.u32()?);
+                }
+                s.files.push(FileInfo { name, len, crcs });
             }
-            m.files.push(FileInfo { name, len, crcs });
+            m.sections.push(s);
         }
         r.done()?;
         Ok(m)
@@ -543,4 +580,63 @@ pub(crate) fn read_journal(dir: &Path, seq: u64) -> Option<Vec<JournalEntry>> {
         });
     }
     Some(out)
+}
+
+// ----- writing a new generation file -----
+
+/// Writes a new file sequentially, computing its chunk checksums as it goes, holding at
+/// most one megabyte in memory.
+pub(crate) struct GenWriter {
+    jf: JFile,
+    buf: Vec<u8>,
+    off: u64,
+}
+
+const GEN_BUF: usize = (16 * CHUNK) as usize;
+
+impl GenWriter {
+    /// Creates (or empties) `name`.
+    pub fn create(dir: &Path, name: &str, io: &mut Io) -> Result<GenWriter, StorageError> {
+        Ok(GenWriter {
+            jf: JFile::create(dir, name, io)?,
+            buf: Vec::with_capacity(GEN_BUF),
+            off: 0,
+        })
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.off + self.buf.len() as u64
+    }
+
+    pub fn push(&mut self, io: &mut Io, bytes: &[u8]) -> Result<(), StorageError> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= GEN_BUF {
+            let rest = self.buf.split_off(GEN_BUF);
+            self.flush(io)?;
+            self.buf = rest;
+        }
+        Ok(())
+    }
+
+    /// Writes the buffer; it holds whole chunks unless this is the end.
+    fn flush(&mut self, io: &mut Io) -> Result<(), StorageError> {
+        io.write_at(&self.jf.file, &self.jf.name, self.off, &self.buf)?;
+        for c in self.buf.chunks(CHUNK as usize) {
+            self.jf.crcs.push(crc32fast::hash(c));
+        }
+        self.off += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Writes the rest and syncs the file.
+    pub fn finish(mut self, io: &mut Io) -> Result<JFile, StorageError> {
+        if !self.buf.is_empty() {
+            self.flush(io)?;
+        }
+        self.jf.len = self.off;
+        io.sync(&self.jf.file, &self.jf.name)?;
+        Ok(self.jf)
+    }
 }

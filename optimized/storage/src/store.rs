@@ -8,7 +8,7 @@
 //! tail for new ones) until the database commits (`PersistentDb`).
 #![forbid(unsafe_code)]
 
-use crate::files::{CHUNK, Change, JFile};
+use crate::files::{Change, GenWriter, JFile};
 use crate::sys::Map;
 use mmr_optimized::{Bits, Store};
 use mmr_spec::{Hash, Node};
@@ -217,33 +217,18 @@ impl FileStore {
     }
 
     /// Writes a new generation file holding every position below `len()` that is not in
-    /// `pruned`, in order, through `io` (so faults can hit it); returns it unsynced... synced.
+    /// `pruned`, in order, through `io` (so faults can hit it), and syncs it.
     pub(crate) fn write_generation(
         &self,
         dir: &std::path::Path,
+        name: &str,
         io: &mut crate::io::Io,
-        generation: u64,
         pruned: &Bits,
     ) -> Result<(JFile, Gaps), crate::StorageError> {
-        let name = hash_file_name(generation);
-        let mut jf = JFile::create(dir, &name, io)?;
+        let mut w = GenWriter::create(dir, name, io)?;
         let len = self.len();
         let gaps = Gaps::from_bits(pruned, len);
-        let mut buf: Vec<u8> = Vec::with_capacity((16 * CHUNK) as usize);
-        let mut off = 0u64;
-        let flush = |buf: &mut Vec<u8>,
-                     off: &mut u64,
-                     jf: &mut JFile,
-                     io: &mut crate::io::Io|
-         -> Result<(), crate::StorageError> {
-            io.write_at(&jf.file, &jf.name, *off, buf)?;
-            for c in buf.chunks(CHUNK as usize) {
-                jf.crcs.push(crc32fast::hash(c));
-            }
-            *off += buf.len() as u64;
-            buf.clear();
-            Ok(())
-        };
+        let mut rec = Vec::with_capacity(RECORD as usize);
         for p in 0..len {
             if gaps.is_gap(p) {
                 continue;
@@ -255,23 +240,17 @@ impl FileStore {
                     format!("kept position {p} has no record"),
                 )
             })?;
-            encode_node(&n, &mut buf);
-            if buf.len() as u64 == 16 * CHUNK {
-                flush(&mut buf, &mut off, &mut jf, io)?;
-            }
+            rec.clear();
+            encode_node(&n, &mut rec);
+            w.push(io, &rec)?;
         }
-        if !buf.is_empty() {
-            flush(&mut buf, &mut off, &mut jf, io)?;
-        }
-        jf.len = off;
-        io.sync(&jf.file, &jf.name)?;
-        Ok((jf, gaps))
+        Ok((w.finish(io)?, gaps))
     }
 }
 
-/// `hash.{generation:06}.bin`.
-pub(crate) fn hash_file_name(generation: u64) -> String {
-    format!("hash.{generation:06}.bin")
+/// `{prefix}hash.{generation:06}.bin`.
+pub(crate) fn hash_file_name(prefix: &str, generation: u64) -> String {
+    format!("{prefix}hash.{generation:06}.bin")
 }
 
 impl Store for FileStore {

@@ -140,6 +140,8 @@ fn corruption_of_each_file_is_detected_with_file_and_offset() {
         "leafset.bin",
         "prunelist.bin",
         "blocks.log",
+        "data.000001.bin",
+        "dataidx.000001.bin",
         "MANIFEST",
     ];
     for (fi, file) in files.iter().enumerate() {
@@ -291,21 +293,23 @@ fn a_profile_without_an_empty_root_reopens_empty_and_after_rewinding_to_genesis(
 }
 
 #[test]
-fn a_version_1_manifest_is_refused_by_name() {
-    let dir = tmp("manifest-v1");
-    drop(PersistentDb::create(&dir, profile(), Config { retain: 2 }).unwrap());
-    let path = dir.join("MANIFEST");
-    let mut b = std::fs::read(&path).unwrap();
-    assert_eq!(&b[..8], b"MMRMANI2");
-    b[..8].copy_from_slice(b"MMRMANI1");
-    std::fs::write(&path, b).unwrap();
-    match PersistentDb::open(&dir, profile()) {
-        Err(StorageError::Corrupt { file, offset, what }) => {
-            assert_eq!((file.as_str(), offset), ("MANIFEST", 0));
-            assert!(what.contains("version 1"), "{what}");
+fn older_manifest_versions_are_refused_by_name() {
+    for (magic, version) in [(b"MMRMANI1", "version 1"), (b"MMRMANI2", "version 2")] {
+        let dir = tmp("manifest-old");
+        drop(PersistentDb::create(&dir, profile(), Config { retain: 2 }).unwrap());
+        let path = dir.join("MANIFEST");
+        let mut b = std::fs::read(&path).unwrap();
+        assert_eq!(&b[..8], b"MMRMANI3");
+        b[..8].copy_from_slice(magic);
+        std::fs::write(&path, b).unwrap();
+        match PersistentDb::open(&dir, profile()) {
+            Err(StorageError::Corrupt { file, offset, what }) => {
+                assert_eq!((file.as_str(), offset), ("MANIFEST", 0));
+                assert!(what.contains(version), "{what}");
+            }
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("opened a {version} manifest"),
         }
-        Err(e) => panic!("{e}"),
-        Ok(_) => panic!("opened a version 1 manifest"),
+        let _ = std::fs::remove_dir_all(&dir);
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

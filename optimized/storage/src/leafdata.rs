@@ -1,0 +1,266 @@
+//! The leaf-data files (STORAGE.md section 1): each leaf's data as appended, in leaf order,
+//! like grin's data file beside its hash file. For a keyed MMR a leaf's record starts with
+//! its 32-byte key.
+//!
+//! `data.{gen}.bin` holds the records back to back; `dataidx.{gen}.bin` holds one u64le per
+//! leaf: the end offset of its record, with the top bit set when compaction dropped it (its
+//! leaf node was dropped, D21). Records never change after the append (updates and spends
+//! change the hash file only), so a rewind is a truncation of both files, and the record of
+//! leaf i is the bytes between the end of leaf i-1 and its own end.
+#![forbid(unsafe_code)]
+
+use crate::error::StorageError;
+use crate::files::{Change, FileInfo, GenWriter, JFile, read_at};
+use crate::io::Io;
+use mmr_optimized::{Bits, index};
+use std::path::Path;
+
+/// Top bit of an index entry: the record was dropped by compaction.
+const DROPPED: u64 = 1 << 63;
+
+pub(crate) fn data_file_name(prefix: &str, generation: u64) -> String {
+    format!("{prefix}data.{generation:06}.bin")
+}
+
+pub(crate) fn idx_file_name(prefix: &str, generation: u64) -> String {
+    format!("{prefix}dataidx.{generation:06}.bin")
+}
+
+/// The committed leaf-data files and the uncommitted records after them.
+#[derive(Debug)]
+pub(crate) struct LeafData {
+    pub data: JFile,
+    pub idx: JFile,
+    /// Leaves whose entries are read from the index file (the committed leaf count,
+    /// lowered by a rewind).
+    base_leaves: u64,
+    /// End of the last of those records.
+    base_data: u64,
+    /// Uncommitted records, appended after `base_data`.
+    tail: Vec<u8>,
+    /// Their end offsets.
+    ends: Vec<u64>,
+}
+
+/// A planned new generation of both files.
+pub(crate) struct DataGeneration {
+    pub data: JFile,
+    pub idx: JFile,
+}
+
+impl LeafData {
+    pub fn create(dir: &Path, prefix: &str, io: &mut Io) -> Result<LeafData, StorageError> {
+        let data = JFile::create(dir, &data_file_name(prefix, 0), io)?;
+        let idx = JFile::create(dir, &idx_file_name(prefix, 0), io)?;
+        Ok(LeafData::over(data, idx, 0))
+    }
+
+    fn over(data: JFile, idx: JFile, base_data: u64) -> LeafData {
+        LeafData {
+            base_leaves: idx.len / 8,
+            base_data,
+            data,
+            idx,
+            tail: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// Opens committed files (already checked against the manifest) for `leaves` leaves.
+    pub fn open(data: JFile, idx: JFile, leaves: u64) -> Result<LeafData, StorageError> {
+        if idx.len != leaves * 8 {
+            return Err(StorageError::corrupt(
+                &idx.name,
+                idx.len.min(leaves * 8),
+                format!("{} bytes of index for {leaves} leaves", idx.len),
+            ));
+        }
+        let end = match leaves {
+            0 => 0,
+            n => entry_at(&idx, n - 1)? & !DROPPED,
+        };
+        if end != data.len {
+            return Err(StorageError::corrupt(
+                &data.name,
+                data.len.min(end),
+                format!(
+                    "the index ends the last record at {end}, the file holds {}",
+                    data.len
+                ),
+            ));
+        }
+        Ok(LeafData::over(data, idx, end))
+    }
+
+    /// The index entry of leaf `i` (< `leaves()`).
+    fn entry(&self, i: u64) -> Result<u64, StorageError> {
+        if i < self.base_leaves {
+            entry_at(&self.idx, i)
+        } else {
+            self.ends
+                .get((i - self.base_leaves) as usize)
+                .copied()
+                .ok_or_else(|| {
+                    StorageError::corrupt(
+                        &self.idx.name,
+                        8 * i,
+                        format!("leaf {i} has no record ({} leaves)", self.leaves()),
+                    )
+                })
+        }
+    }
+
+    pub fn leaves(&self) -> u64 {
+        self.base_leaves + self.ends.len() as u64
+    }
+
+    /// Leaf `i`'s record; `None` if compaction dropped it.
+    pub fn get(&self, i: u64) -> Result<Option<Vec<u8>>, StorageError> {
+        let end = self.entry(i)?;
+        if end & DROPPED != 0 {
+            return Ok(None);
+        }
+        let start = if i == 0 {
+            0
+        } else {
+            self.entry(i - 1)? & !DROPPED
+        };
+        if end < start {
+            return Err(StorageError::corrupt(
+                &self.idx.name,
+                8 * i,
+                format!("record end {end} before its start {start}"),
+            ));
+        }
+        if start >= self.base_data {
+            let a = (start - self.base_data) as usize;
+            let b = (end - self.base_data) as usize;
+            return Ok(self.tail.get(a..b).map(<[u8]>::to_vec));
+        }
+        if end > self.base_data {
+            return Err(StorageError::corrupt(
+                &self.idx.name,
+                8 * i,
+                format!("record end {end} beyond the data file"),
+            ));
+        }
+        read_at(&self.data.file, &self.data.name, start, end - start).map(Some)
+    }
+
+    /// Appends the next leaf's record (its parts concatenated).
+    pub fn push(&mut self, parts: &[&[u8]]) {
+        for p in parts {
+            self.tail.extend_from_slice(p);
+        }
+        self.ends.push(self.base_data + self.tail.len() as u64);
+    }
+
+    /// Drops records beyond leaf `leaves` (uncommitted first, then committed ones: the next
+    /// commit truncates the files).
+    pub fn truncate(&mut self, leaves: u64) -> Result<(), StorageError> {
+        if leaves >= self.base_leaves {
+            let keep = (leaves - self.base_leaves) as usize;
+            if keep < self.ends.len() {
+                self.ends.truncate(keep);
+                let end = self.ends.last().map_or(self.base_data, |&e| e);
+                self.tail.truncate((end - self.base_data) as usize);
+            }
+            return Ok(());
+        }
+        self.tail.clear();
+        self.ends.clear();
+        self.base_data = match leaves {
+            0 => 0,
+            n => self.entry(n - 1)? & !DROPPED,
+        };
+        self.base_leaves = leaves;
+        Ok(())
+    }
+
+    /// The in-place changes of the next commit: (data, index).
+    pub fn plan(&self) -> (Change, Change) {
+        let mut ib = Vec::with_capacity(self.ends.len() * 8);
+        for e in &self.ends {
+            ib.extend_from_slice(&e.to_le_bytes());
+        }
+        let idx = Change {
+            new_len: (self.base_leaves + self.ends.len() as u64) * 8,
+            writes: if ib.is_empty() {
+                vec![]
+            } else {
+                vec![(self.base_leaves * 8, ib)]
+            },
+        };
+        let data = Change {
+            new_len: self.base_data + self.tail.len() as u64,
+            writes: if self.tail.is_empty() {
+                vec![]
+            } else {
+                vec![(self.base_data, self.tail.clone())]
+            },
+        };
+        (data, idx)
+    }
+
+    /// Writes a new generation holding every record except those of leaves whose node is
+    /// in `pruned` (and those already dropped), synced.
+    pub fn write_generation(
+        &self,
+        dir: &Path,
+        prefix: &str,
+        generation: u64,
+        io: &mut Io,
+        pruned: &Bits,
+    ) -> Result<DataGeneration, StorageError> {
+        let mut data = GenWriter::create(dir, &data_file_name(prefix, generation), io)?;
+        let mut idx = GenWriter::create(dir, &idx_file_name(prefix, generation), io)?;
+        for i in 0..self.leaves() {
+            let pos = index::leaf_to_pos(i).unwrap_or(u64::MAX);
+            let rec = if pruned.get(pos) { None } else { self.get(i)? };
+            let end = match rec {
+                Some(r) => {
+                    data.push(io, &r)?;
+                    data.len()
+                }
+                None => data.len() | DROPPED,
+            };
+            idx.push(io, &end.to_le_bytes())?;
+        }
+        Ok(DataGeneration {
+            data: data.finish(io)?,
+            idx: idx.finish(io)?,
+        })
+    }
+
+    /// After a committed in-place change (the JFiles were applied) or a new generation.
+    pub fn settle(&mut self, new: Option<DataGeneration>) {
+        if let Some(g) = new {
+            self.data = g.data;
+            self.idx = g.idx;
+        }
+        self.base_leaves = self.idx.len / 8;
+        self.base_data = self.data.len;
+        self.tail.clear();
+        self.ends.clear();
+    }
+
+    /// The manifest's entries for both files (`new`: a generation about to be committed).
+    pub fn infos(&self, new: Option<&DataGeneration>) -> [FileInfo; 2] {
+        let info = |f: &JFile| FileInfo {
+            name: f.name.clone(),
+            len: f.len,
+            crcs: f.crcs.clone(),
+        };
+        match new {
+            Some(g) => [info(&g.data), info(&g.idx)],
+            None => [info(&self.data), info(&self.idx)],
+        }
+    }
+}
+
+fn entry_at(idx: &JFile, i: u64) -> Result<u64, StorageError> {
+    let b = read_at(&idx.file, &idx.name, 8 * i, 8)?;
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b);
+    Ok(u64::from_le_bytes(a))
+}
