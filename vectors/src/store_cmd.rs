@@ -95,6 +95,13 @@ pub(crate) enum StoreCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Print a leaf's data as appended (hex), from the leaf-data file.
+    Data {
+        /// The store directory.
+        dir: PathBuf,
+        /// The leaf index.
+        index: u64,
+    },
     /// Print the store's committed state and disk use; --check also recomputes every
     /// checksum and internal node (exit 1 on corruption).
     Inspect {
@@ -289,6 +296,14 @@ fn run_inner(cmd: StoreCmd) -> Result<(), ExitCode> {
                 );
             }
         }
+        StoreCmd::Data { dir, index } => {
+            let db = open(&dir)?;
+            let d = db.leaf_data(index).map_err(failed)?;
+            say!(
+                "{}",
+                d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            );
+        }
         StoreCmd::Inspect { dir, check, json } => {
             let db = open(&dir)?;
             let report = if check {
@@ -314,7 +329,8 @@ fn run_inner(cmd: StoreCmd) -> Result<(), ExitCode> {
                     "bytes": {
                         "hash": U64(u.hash), "leaf_set": U64(u.leaf_set),
                         "prune_list": U64(u.prune_list), "blocks": U64(u.blocks),
-                        "meta": U64(u.meta), "total": U64(u.total()),
+                        "leaf_data": U64(u.leaf_data), "meta": U64(u.meta),
+                        "total": U64(u.total()),
                     },
                 });
                 if let Some(r) = report {
@@ -348,12 +364,13 @@ fn run_inner(cmd: StoreCmd) -> Result<(), ExitCode> {
                     db.generation()
                 );
                 say!(
-                    "disk        {} bytes (hash {}, leaf set {}, prune list {}, blocks {}, meta {})",
+                    "disk        {} bytes (hash {}, leaf set {}, prune list {}, blocks {}, leaf data {}, meta {})",
                     u.total(),
                     u.hash,
                     u.leaf_set,
                     u.prune_list,
                     u.blocks,
+                    u.leaf_data,
                     u.meta
                 );
                 if let Some(r) = report {

@@ -410,6 +410,15 @@ fn store_session() {
     assert_eq!(v["leaf_count"], "4");
     assert_eq!(v["root"]["value"], "10");
     assert!(v["checked"]["positions"] == "7", "{v}");
+    // Each leaf's data as appended; none for a leaf the rewind removed.
+    assert_eq!(ok(&["store", "data", d, "2"]).trim(), "020304");
+    let o = mmr(&["store", "data", d, "4"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("leaf-index-out-of-range"),
+        "{}",
+        stderr(&o)
+    );
     // Refusals: exit 1 with the kind; usage errors exit 2.
     let o = mmr(&["store", "rewind", d, "9"]);
     assert_eq!(o.status.code(), Some(1));
