@@ -5,7 +5,8 @@
 //! BLAKE2b-256 of `u32le(i)`) and merging with `MergeNumberHash` gives the root
 //! `f6794677...`; test `test_empty_mmr_root`: the empty MMR has no root
 //! (`Error::GetRootOnEmpty`). That is the only literal hash in the repository's tests
-//! (see `spec/DIALECTS.md` for what was searched).
+//! (see `spec/DIALECTS.md` for what was searched); `src/tests/test_helper.rs` and the
+//! README add literal tables of the index arithmetic (at the end of this file).
 //!
 //! Corroboration from a third party (not counted as published by ckb): a Go port of
 //! ckb-merkle-mountain-range, ComposableFi/go-merkle-trees `mmr/mmr_test.go` in an early
@@ -165,4 +166,113 @@ fn go_port_roots_of_prefixes() {
         assert_eq!(m.size(), size);
         assert_eq!(m.root().unwrap().hash, hex(root), "{n} leaves");
     }
+}
+
+// ----- index arithmetic asserted by ckb's own tests -----
+//
+// nervosnetwork/merkle-mountain-range `src/tests/test_helper.rs` (the same assertions in the
+// stored revisions c5bfa3d2a570 and 25c5d823a042) asserts literal tables of the crate's index
+// helpers. The ckb dialect shares the postorder layout (SPEC.md D1-D6), so these are
+// ckb-published values of the ckb profile's position arithmetic; they are reproduced here
+// with the optimized implementation's closed forms (`mmr-index`).
+
+/// `test_leaf_index_to_pos`: leaf index -> position, `0 -> 0`, `1 -> 1`, `2 -> 3` (D3).
+#[test]
+fn test_helper_leaf_index_to_pos() {
+    for (index, pos) in [(0u64, 0u64), (1, 1), (2, 3)] {
+        assert_eq!(mmr_index::leaf_to_pos(index), Some(pos), "leaf {index}");
+    }
+}
+
+/// `test_leaf_index_to_mmr_size`: the size of the MMR whose last leaf has index i, i.e. the
+/// size of i + 1 leaves: `0 -> 1`, `1 -> 3`, `2 -> 4` (D4).
+#[test]
+fn test_helper_leaf_index_to_mmr_size() {
+    for (index, size) in [(0u64, 1u64), (1, 3), (2, 4)] {
+        assert_eq!(
+            mmr_index::size_for_leaves(index + 1),
+            Some(size),
+            "leaf {index}"
+        );
+    }
+}
+
+/// `test_pos_height_in_tree`: heights of positions 0, 1, 2, 3, 4, 6, 7 (D2).
+#[test]
+fn test_helper_pos_height_in_tree() {
+    for (pos, h) in [(0u64, 0u32), (1, 0), (2, 1), (3, 0), (4, 0), (6, 2), (7, 0)] {
+        assert_eq!(mmr_index::height(pos), Some(h), "position {pos}");
+    }
+}
+
+/// `test_get_peak_map`: the peak bitmap of a size, bit h set iff there is a peak of height
+/// h, which is the leaf count (D4, D6): sizes 0, 1, 3, 4, 7, 8, 15, 16, 18, 19 give
+/// `0b0`, `0b1`, `0b10`, `0b11`, `0b100`, `0b101`, `0b1000`, `0b1001`, `0b1010`, `0b1011`.
+/// The test also asserts that the invalid sizes 5, 6 and 9 read as the last valid size
+/// below them (`0b11`, `0b11`, `0b101`); that is ckb's documented leniency
+/// (`ckb-invalid-size`, spec/DIALECTS.md), and our arithmetic rejects them instead.
+#[test]
+fn test_helper_get_peak_map() {
+    for (size, map) in [
+        (0u64, 0b0u64),
+        (1, 0b1),
+        (3, 0b10),
+        (4, 0b11),
+        (7, 0b100),
+        (8, 0b101),
+        (15, 0b1000),
+        (16, 0b1001),
+        (18, 0b1010),
+        (19, 0b1011),
+    ] {
+        assert_eq!(mmr_index::leaves_for_size(size), Some(map), "size {size}");
+        let heights: u64 = mmr_index::peaks(size)
+            .unwrap()
+            .map(|p| 1u64 << mmr_index::height(p).unwrap())
+            .sum();
+        assert_eq!(heights, map, "peak heights of size {size}");
+    }
+    for size in [5u64, 6, 9] {
+        assert_eq!(mmr_index::leaves_for_size(size), None, "size {size}");
+    }
+}
+
+/// `test_get_peaks`: the peak positions of sizes 0, 1, 3, 4, 7, 8, 15, 16, 18, 19, left
+/// to right (D6). The invalid sizes 5, 6, 9, which ckb reads as 4, 4, 8, are rejected here.
+#[test]
+fn test_helper_get_peaks() {
+    let table: [(u64, &[u64]); 10] = [
+        (0, &[]),
+        (1, &[0]),
+        (3, &[2]),
+        (4, &[2, 3]),
+        (7, &[6]),
+        (8, &[6, 7]),
+        (15, &[14]),
+        (16, &[14, 15]),
+        (18, &[14, 17]),
+        (19, &[14, 17, 18]),
+    ];
+    for (size, peaks) in table {
+        let got: Vec<u64> = mmr_index::peaks(size).unwrap().collect();
+        assert_eq!(got, peaks, "size {size}");
+    }
+    for size in [5u64, 6, 9] {
+        assert_eq!(mmr_index::peaks(size), None, "size {size}");
+    }
+}
+
+/// nervosnetwork/merkle-mountain-range `README.md` (revision 2e7283ea63c5), sections
+/// "Construct" and "Merkle root": the 11-leaf MMR has the peaks 14, 17, 18; pushing a 12th
+/// leaf puts it at position 19, merges 18 and 19 into 20, then 17 and 20 into 21.
+#[test]
+fn readme_eleven_leaf_mmr_positions() {
+    assert_eq!(
+        mmr_index::peaks(19).unwrap().collect::<Vec<_>>(),
+        [14, 17, 18]
+    );
+    assert_eq!(mmr_index::leaf_to_pos(11), Some(19));
+    assert_eq!(mmr_index::children(20), Some((18, 19)));
+    assert_eq!(mmr_index::children(21), Some((17, 20)));
+    assert_eq!(mmr_index::size_for_leaves(12), Some(22));
 }

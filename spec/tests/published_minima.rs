@@ -1,7 +1,9 @@
 //! The Minima profile. No literal MMR hash is published in minima-global/Minima's own
 //! tests (searched: `test/org/minima/tests/database/mmr/` `MMRDataTest.java`,
 //! `MMREntryTest.java`, `MMRProofTest.java`, `MMRSetTest.java`,
-//! `test/org/minima/objects/base/MiniNumberTests.java`; see `spec/DIALECTS.md`).
+//! `test/org/minima/objects/base/MiniNumberTests.java`, the CLI tests; see
+//! `spec/DIALECTS.md`); their one literal hash, `HashTest.java`'s Keccak of a string, is the
+//! profile's `hash_stream` (below).
 //!
 //! Minima's official documentation publishes one worked MMR: minima-global/docs
 //! `content/docs/development/layer1/mast-contract.mdx` (docs.minima.global, "MAST
@@ -13,6 +15,8 @@
 //! `hashObject(object)` (no `ser(0)` tag, no value) and whose parent has no `ser(1)` tag, so
 //! they are recomputed here with the profile's primitives (`hash_stream`, `mini_data`,
 //! `mini_number`), not with its tagged `leaf_hash` / `parent_hash` (see `spec/DIALECTS.md`).
+//! The "simple transaction" walkthrough of the same docs (`simple-txn.mdx`) adds two script
+//! addresses, two output coin ids and two MiniNumber amounts, reproduced the same way.
 //! The rest of this file checks the published *rules*: the MiniNumber and MMRProof stream
 //! layouts of `MiniNumber.java` / `MMRProof.java`, the empty root (`MMR.getRoot` returns null)
 //! and the peak-tree shape of `MMR.getRoot` (3 peaks: P(P(p0, p1), p2)).
@@ -178,4 +182,109 @@ fn mmr_proof_stream_round_trip_and_strictness() {
         decode_mmr_proof(&l, 4, 1),
         Err(Error::InvalidTag { offset: 8, .. })
     ));
+}
+
+/// minima-global/Minima `test/org/minima/tests/cli/hash/HashTest.java` (revision
+/// 04ce914d9189), `runKeccakTest`: the command `hash data:thisisadatastring12345 type:keccak`
+/// must answer `0xFD1FFC2F...`. The same file's `runSha3Test` and `runSha2Test` expect
+/// `0xC11DC394...` and `0xB20E583B...`, which are FIPS-202 SHA3-256 and SHA-256 of the same
+/// 22 UTF-8 bytes, so the keccak answer is the hash of exactly those bytes. It is the
+/// profile's own hash function (`hash_stream`, Keccak-256 with the original padding)
+/// reproducing a literal of Minima's repository directly; SHA3-256 gives the other literal.
+#[test]
+fn hash_test_keccak_of_a_string() {
+    let data = b"thisisadatastring12345";
+    assert_eq!(
+        hash_stream(data),
+        hex("fd1ffc2f69003ee91d43aef271b7fba023121dca7937334e6ea8ce7059bb756f")
+    );
+    use sha3::{Digest, Sha3_256};
+    let sha3: [u8; 32] = Sha3_256::digest(data).into();
+    assert_eq!(
+        Hash(sha3),
+        hex("c11dc39488565959a2a427c109415e41beaa3816d3bb6b90fcf04e8ea09ed437")
+    );
+}
+
+// ----- minima-global/docs `content/docs/development/simple-txn.mdx` (revision 43a9f934dc60) -----
+//
+// The "simple transaction" walkthrough of Minima's documentation prints real node outputs.
+// Four hashes and one coin stream in it reproduce with the profile's primitives
+// (`hash_stream`, `mini_data`, `mini_number`); like the MAST values above they are not MMR
+// nodes, so they check the hash, the MiniData and MiniNumber forms and the way Minima hashes
+// a concatenation of object streams (`hashAllObjects`), not the tagged leaf/parent formulas.
+
+/// `getaddress` on node 2 and `scripts address:0x6B8E37A9...` on node 1: a script's address
+/// is the hash of its `MiniString` stream, `Keccak-256(u32be(len) || utf8)`.
+#[test]
+fn simple_txn_script_addresses() {
+    for (script, address) in [
+        (
+            "RETURN SIGNEDBY(0x69BF3B984241BB4ADC48517A9F4A94DF25007D7F69E2A376CE939FC45E6A9D0C)",
+            "1577381b2e4e160bd058f73692a73bbf585b9a68383ad8a55979e7c614a17095",
+        ),
+        (
+            "RETURN SIGNEDBY(0x188A3462BDF4E4238C7097337B6F897ECF806655884FE00D3CFBEEF0C47C6AFD)",
+            "6b8e37a911b21e380872c14e09fb1f25b1473c8d869b20accc269a71da3a0cc2",
+        ),
+    ] {
+        assert_eq!(docs_leaf(script), hex(address), "{script}");
+    }
+}
+
+/// `txnoutput`: both outputs spend the input coin `0x9ADD6E64...`; output 0 gets the coin id
+/// `0x9AA61717...` and output 1 `0xF25DFF89...`, which are
+/// `Keccak-256(MiniData(input coin id) || MiniNumber(output index))` — a `hashAllObjects` of a
+/// MiniData and a MiniNumber, the same composition as the parent hash's
+/// `MiniData(l) || MiniData(r) || ser(sum)`.
+#[test]
+fn simple_txn_output_coin_ids() {
+    let input =
+        from_hex("9ADD6E64E7D4DE63F4472C730ECEDDA8BC37C2F1A906E126F81C584EF172CF3A").unwrap();
+    for (index, coin_id) in [
+        (
+            0u64,
+            "9aa61717a9190419f4c617af10fc5a014621e860767841118342abea9f7f8d4e",
+        ),
+        (
+            1,
+            "f25dff89e78e12926c83e91c64279380bf2c34c4ee5971f015a43614214a6ff8",
+        ),
+    ] {
+        let mut stream = mini_data(&input);
+        stream.extend(mini_number(index));
+        assert_eq!(hash_stream(&stream), hex(coin_id), "output {index}");
+    }
+}
+
+/// `txnoutput`, `outputcoindata`: the coin streams begin `MiniData(coin id) ||
+/// MiniData(address) || MiniNumber(amount)`; the amounts 10 and 999999990 are written
+/// `00 01 0A` and `00 04 3B 9A C9 F6` (scale 0, length, minimal big-endian bytes).
+#[test]
+fn simple_txn_output_coin_streams() {
+    for (coin_data, coin_id, address, amount) in [
+        (
+            "000000209AA61717A9190419F4C617AF10FC5A014621E860767841118342ABEA9F7F8D4E000000201577381B2E4E160BD058F73692A73BBF585B9A68383AD8A55979E7C614A1709500010A00000001000100010000000001000000010000010000",
+            "9aa61717a9190419f4c617af10fc5a014621e860767841118342abea9f7f8d4e",
+            "1577381b2e4e160bd058f73692a73bbf585b9a68383ad8a55979e7c614a17095",
+            10u64,
+        ),
+        (
+            "00000020F25DFF89E78E12926C83E91C64279380BF2C34C4EE5971F015A43614214A6FF8000000206B8E37A911B21E380872C14E09FB1F25B1473C8D869B20ACCC269A71DA3A0CC200043B9AC9F600000001000100010000000001000000010000010000",
+            "f25dff89e78e12926c83e91c64279380bf2c34c4ee5971f015a43614214a6ff8",
+            "6b8e37a911b21e380872c14e09fb1f25b1473c8d869b20accc269a71da3a0cc2",
+            999_999_990,
+        ),
+    ] {
+        let b = from_hex(coin_data).unwrap();
+        let mut head = mini_data(hex(coin_id).as_bytes());
+        head.extend(mini_data(hex(address).as_bytes()));
+        head.extend(mini_number(amount));
+        assert_eq!(&b[..head.len()], &head[..], "coin {coin_id}");
+    }
+    assert_eq!(mini_number(10), [0x00, 0x01, 0x0a]);
+    assert_eq!(
+        mini_number(999_999_990),
+        [0x00, 0x04, 0x3b, 0x9a, 0xc9, 0xf6]
+    );
 }

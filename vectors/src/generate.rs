@@ -38,7 +38,7 @@ pub struct Generated {
 pub fn generate_all() -> Result<Vec<Generated>, String> {
     let mut out = vec![Generated {
         path: "any/arith.yaml".into(),
-        file: VectorFile::Arith(arith_file()),
+        file: VectorFile::Arith(arith_file()?),
     }];
     for p in profiles::all() {
         for topic in TOPICS {
@@ -580,6 +580,7 @@ fn published(c: &mut Cases) -> Result<(), String> {
                     Some("litecoin-project/litecoin src/libmw/test/tests/mmr/Test_MMR.cpp (MMRTest, PMMRCacheTest); spec/tests/published_mweb.rs"),
                 );
             }
+            mweb_published_layouts(c)?;
         }
         "ckb" => {
             let mut b = c.session();
@@ -627,6 +628,104 @@ fn published(c: &mut Cases) -> Result<(), String> {
         }
         _ => {}
     }
+    Ok(())
+}
+
+/// MWEB's leaf-set and compact-bitset literals (litecoin-project/litecoin
+/// `src/libmw/test/tests/mmr/`), reproduced by sessions of the `mweb` profile: the leaf set
+/// (D20) after each step of `LeafSetTest` and `LeafSetCacheTest` (the published bytes are
+/// the bitset after our 8-byte leaf count), and the prune list (D21, D22) of
+/// `BuildCompactBitSet`.
+fn mweb_published_layouts(c: &mut Cases) -> Result<(), String> {
+    fn leaf_set(b: &mut B, n: u64, bits: &[u8], what: &str) -> Result<(), String> {
+        let mut want = n.to_le_bytes().to_vec();
+        want.extend_from_slice(bits);
+        match b.run(VOp::LeafSet { at: cur() }) {
+            VOut::Bytes(Hex(got)) if got == want => Ok(()),
+            out => Err(format!(
+                "published {what}: the reference gives {out}, the source {}",
+                mmr_spec::to_hex(&want)
+            )),
+        }
+    }
+    let spend = |i: u64| VOp::Spend {
+        index: u(i),
+        data: h(b"spent"),
+    };
+
+    // LeafSetTest: add 0, 1, 2 ({80}, {c0}, {e0}), remove 1 ({a0}), rewind to 2 leaves
+    // restoring leaf 1 ({c0}).
+    let what = "mweb LeafSetTest";
+    let mut b = c.session();
+    leaf_set(&mut b, 0, &[], what)?;
+    for (i, bits) in [(0u64, 0x80u8), (1, 0xc0), (2, 0xe0)] {
+        b.append(&leaf_data(i), 0);
+        leaf_set(&mut b, i + 1, &[bits], what)?;
+        b.commit();
+    }
+    b.run(spend(1));
+    leaf_set(&mut b, 3, &[0xa0], what)?;
+    b.commit();
+    b.run(VOp::Rewind { height: u(2) });
+    leaf_set(&mut b, 2, &[0xc0], what)?;
+    c.add_source(
+        b,
+        "published-mweb-leafset-test",
+        "D20 in MWEB's layout: the leaf-set bitset after adding leaves 0, 1, 2 (80, c0, e0), spending leaf 1 (a0) and rewinding to the two-leaf block (c0), as MWEB's LeafSetTest asserts (its ILeafSet::Root hashes exactly these ceil(n/8) bytes).",
+        &[],
+        Some("litecoin-project/litecoin src/libmw/test/tests/mmr/Test_LeafSet.cpp (LeafSetTest); spec/tests/published_mweb.rs"),
+    );
+
+    // LeafSetCacheTest: leaves 0, 1, 2, 4 of 5 ({e8}); then leaf 5 added, leaf 2 removed
+    // ({cc}). Leaf 3, which the test never adds, is appended and spent here.
+    let what = "mweb LeafSetCacheTest";
+    let mut b = c.session();
+    for i in 0..5u64 {
+        b.append(&leaf_data(i), 0);
+    }
+    b.run(spend(3));
+    leaf_set(&mut b, 5, &[0xe8], what)?;
+    b.append(&leaf_data(5), 0);
+    b.run(spend(2));
+    leaf_set(&mut b, 6, &[0xcc], what)?;
+    c.add_source(
+        b,
+        "published-mweb-leafsetcache-test",
+        "D20 in MWEB's layout: unspent leaves 0, 1, 2, 4 of 5 give the bitset e8; adding leaf 5 and spending leaf 2 gives cc, as MWEB's LeafSetCacheTest asserts.",
+        &[],
+        Some("litecoin-project/litecoin src/libmw/test/tests/mmr/Test_LeafSetCache.cpp (LeafSetCacheTest); spec/tests/published_mweb.rs"),
+    );
+
+    // BuildCompactBitSet: 50 leaves, unspent 2, 9, 26, 27, 30..50; 34 positions dropped.
+    const BITS: &str = "1100000111111000001100111111000111111111111110110000011000000000000000000000000000000000000000000000";
+    let mut b = c.session();
+    for i in 0..50u64 {
+        b.append(&leaf_data(i), 0);
+    }
+    b.commit();
+    for i in (0..30u64).filter(|i| ![2, 9, 26, 27].contains(i)) {
+        b.run(spend(i));
+    }
+    b.commit();
+    b.run(VOp::Compact { horizon: u(2) });
+    let out = b.run(VOp::PruneList);
+    let bits = match &out {
+        VOut::Bytes(Hex(bytes)) => bytes.iter().map(|x| format!("{x:08b}")).collect::<String>(),
+        _ => String::new(),
+    };
+    if bits.len() != 104 || &bits[..100] != BITS || &bits[100..] != "0000" {
+        return Err(format!(
+            "published mweb BuildCompactBitSet: the reference gives {out}, the source {BITS}"
+        ));
+    }
+    b.state(cur());
+    c.add_source(
+        b,
+        "published-mweb-build-compact-bitset",
+        "D21, D22: 50 leaves of which 2, 9, 26, 27 and 30..50 stay unspent; compaction drops 34 positions, and the prune list (100 bits, MSB-first) is the compact bitset MWEB's BuildCompactBitSet test asserts: 1100000111111000001100111111000111111111111110110000011 followed by zeros.",
+        &[],
+        Some("litecoin-project/litecoin src/libmw/test/tests/mmr/Test_MMRUtil.cpp (BuildCompactBitSet); ltc-mweb/litecoin same path (mmr::MMRUtil::BuildCompactBitSet); spec/tests/published_mweb.rs"),
+    );
     Ok(())
 }
 
@@ -2294,7 +2393,236 @@ fn client(c: &mut Cases) {
 
 // ----- arithmetic -----
 
-fn arith_file() -> ArithFile {
+/// Index arithmetic that ckb and MWEB assert as literals in their own tests, each checked
+/// against the reference (the same values as `spec/tests/published_ckb.rs` and
+/// `spec/tests/published_mweb.rs`, which check them against `mmr-index`).
+fn published_arith(cases: &mut Vec<ArithCase>) -> Result<(), String> {
+    let nums = |v: &[u64]| VOut::Numbers(v.iter().copied().map(u).collect());
+    let mut add = |id: String, q: Query, want: VOut, what: String, src: &str| {
+        let got = arith_reference(&q);
+        if got != want {
+            return Err(format!(
+                "published {id}: the reference gives {got}, the source {want}"
+            ));
+        }
+        // Ids are `published-<profile>-...`; the profile names the spec test file.
+        let source = format!(
+            "{src}; spec/tests/published_{}.rs",
+            id.split('-').nth(1).unwrap_or_default()
+        );
+        cases.push(ArithCase {
+            id,
+            description: what,
+            result: Verdict::Valid,
+            flags: vec![],
+            source: Some(source),
+            query: q,
+            expect: got,
+        });
+        Ok(())
+    };
+
+    const CKB: &str = "nervosnetwork/merkle-mountain-range src/tests/test_helper.rs";
+    for (i, p) in [(0u64, 0u64), (1, 1), (2, 3)] {
+        add(
+            format!("published-ckb-leaf-index-to-pos-{i}"),
+            Query::LeafPos { index: u(i) },
+            VOut::Number(u(p)),
+            format!("D3: ckb's test_leaf_index_to_pos: leaf {i} is at position {p}."),
+            &format!("{CKB} (test_leaf_index_to_pos)"),
+        )?;
+    }
+    for (i, s) in [(0u64, 1u64), (1, 3), (2, 4)] {
+        add(
+            format!("published-ckb-leaf-index-to-mmr-size-{i}"),
+            Query::Size { leaves: u(i + 1) },
+            VOut::Number(u(s)),
+            format!(
+                "D4: ckb's test_leaf_index_to_mmr_size: the MMR ending with leaf {i} has size {s}."
+            ),
+            &format!("{CKB} (test_leaf_index_to_mmr_size)"),
+        )?;
+    }
+    for (p, h) in [(0u64, 0u64), (1, 0), (2, 1), (3, 0), (4, 0), (6, 2), (7, 0)] {
+        add(
+            format!("published-ckb-pos-height-in-tree-{p}"),
+            Query::Height { pos: u(p) },
+            VOut::Number(u(h)),
+            format!("D2: ckb's test_pos_height_in_tree: position {p} has height {h}."),
+            &format!("{CKB} (test_pos_height_in_tree)"),
+        )?;
+    }
+    let ckb_peaks: [(u64, u64, &[u64]); 10] = [
+        (0, 0b0, &[]),
+        (1, 0b1, &[0]),
+        (3, 0b10, &[2]),
+        (4, 0b11, &[2, 3]),
+        (7, 0b100, &[6]),
+        (8, 0b101, &[6, 7]),
+        (15, 0b1000, &[14]),
+        (16, 0b1001, &[14, 15]),
+        (18, 0b1010, &[14, 17]),
+        (19, 0b1011, &[14, 17, 18]),
+    ];
+    for (size, map, peaks) in ckb_peaks {
+        add(
+            format!("published-ckb-get-peak-map-{size}"),
+            Query::LeafCount { size: u(size) },
+            VOut::Number(u(map)),
+            format!(
+                "D4, D6: ckb's test_get_peak_map: size {size} has the peak bitmap {map:#b}, which is its leaf count."
+            ),
+            &format!("{CKB} (test_get_peak_map)"),
+        )?;
+        add(
+            format!("published-ckb-get-peaks-{size}"),
+            Query::Peaks { size: u(size) },
+            nums(peaks),
+            format!("D6: ckb's test_get_peaks: the peaks of size {size} are {peaks:?}."),
+            &format!("{CKB} (test_get_peaks)"),
+        )?;
+    }
+    const CKB_README: &str =
+        "nervosnetwork/merkle-mountain-range README.md (Construct, Merkle root)";
+    add(
+        "published-ckb-readme-leaf-11".into(),
+        Query::LeafPos { index: u(11) },
+        VOut::Number(u(19)),
+        "D3: ckb's README: a 12th leaf pushed onto the 11-leaf MMR goes to position 19.".into(),
+        CKB_README,
+    )?;
+    for (p, l, r) in [(20u64, 18u64, 19u64), (21, 17, 20)] {
+        add(
+            format!("published-ckb-readme-children-{p}"),
+            Query::Children { pos: u(p) },
+            nums(&[l, r]),
+            format!("D7: ckb's README: pushing the 12th leaf merges {l} and {r} into {p}."),
+            CKB_README,
+        )?;
+    }
+
+    const MW: &str = "litecoin-project/litecoin src/libmw/test/tests/mmr";
+    add(
+        "published-mweb-calc-peak-indices-54".into(),
+        Query::Peaks { size: u(54) },
+        nums(&[30, 45, 52, 53]),
+        "D6: MWEB's CalcPeakIndices test: an MMR of 54 nodes has the peaks 30, 45, 52, 53.".into(),
+        &format!("{MW}/Test_MMRUtil.cpp (CalcPeakIndices)"),
+    )?;
+    const HEIGHT: [u64; 21] = [
+        0, 0, 1, 0, 0, 1, 2, 0, 0, 1, 0, 0, 1, 2, 3, 0, 0, 1, 0, 0, 1,
+    ];
+    const PARENT: [u64; 21] = [
+        2, 2, 6, 5, 5, 6, 14, 9, 9, 13, 12, 12, 13, 14, 30, 17, 17, 21, 20, 20, 21,
+    ];
+    const SIBLING: [u64; 21] = [
+        1, 0, 5, 4, 3, 2, 13, 8, 7, 12, 11, 10, 9, 6, 29, 16, 15, 20, 19, 18, 17,
+    ];
+    for p in 0..=20u64 {
+        let i = p as usize;
+        add(
+            format!("published-mweb-index-height-{p}"),
+            Query::Height { pos: u(p) },
+            VOut::Number(u(HEIGHT[i])),
+            format!(
+                "D2: MWEB's Index test GetHeight: position {p} has height {}.",
+                HEIGHT[i]
+            ),
+            &format!("{MW}/Test_Index.cpp (GetHeight)"),
+        )?;
+        add(
+            format!("published-mweb-index-parent-{p}"),
+            Query::Parent { pos: u(p) },
+            VOut::Number(u(PARENT[i])),
+            format!(
+                "D7: MWEB's Index test GetParent: the parent of {p} is {}.",
+                PARENT[i]
+            ),
+            &format!("{MW}/Test_Index.cpp (GetParent)"),
+        )?;
+        add(
+            format!("published-mweb-index-sibling-{p}"),
+            Query::Sibling { pos: u(p) },
+            VOut::Number(u(SIBLING[i])),
+            format!(
+                "D7: MWEB's Index test GetSibling: the sibling of {p} is {}.",
+                SIBLING[i]
+            ),
+            &format!("{MW}/Test_Index.cpp (GetSibling)"),
+        )?;
+    }
+    for (p, l, r) in [
+        (2u64, 0u64, 1u64),
+        (5, 3, 4),
+        (6, 2, 5),
+        (9, 7, 8),
+        (12, 10, 11),
+        (13, 9, 12),
+        (14, 6, 13),
+        (17, 15, 16),
+        (20, 18, 19),
+    ] {
+        add(
+            format!("published-mweb-index-children-{p}"),
+            Query::Children { pos: u(p) },
+            nums(&[l, r]),
+            format!(
+                "D7: MWEB's Index test GetLeftChild/GetRightChild: the children of {p} are {l} and {r}."
+            ),
+            &format!("{MW}/Test_Index.cpp (GetLeftChild, GetRightChild)"),
+        )?;
+    }
+    const LEAF_POS: [u64; 21] = [
+        0, 1, 3, 4, 7, 8, 10, 11, 15, 16, 18, 19, 22, 23, 25, 26, 31, 32, 34, 35, 38,
+    ];
+    for (i, &p) in LEAF_POS.iter().enumerate() {
+        add(
+            format!("published-mweb-leaf-index-position-{i}"),
+            Query::LeafPos { index: u(i as u64) },
+            VOut::Number(u(p)),
+            format!("D3: MWEB's LeafIndex test GetPosition: leaf {i} is at position {p}."),
+            &format!("{MW}/Test_LeafIndex.cpp (GetPosition, GetNodeIndex)"),
+        )?;
+        if p <= 19 {
+            add(
+                format!("published-mweb-index-leaf-index-{p}"),
+                Query::LeafIndex { pos: u(p) },
+                VOut::Number(u(i as u64)),
+                format!("D3: MWEB's Index test GetLeafIndex: position {p} holds leaf {i}."),
+                &format!("{MW}/Test_Index.cpp (GetLeafIndex)"),
+            )?;
+        }
+    }
+    let rows: [(u64, &[u64]); 3] = [
+        (0, &[0, 1, 3, 4, 7, 8, 10, 11, 15, 16, 18, 19, 22]),
+        (
+            1,
+            &[
+                2, 5, 9, 12, 17, 20, 24, 27, 33, 36, 40, 43, 48, 51, 55, 58, 65, 68, 72, 75, 80, 83,
+            ],
+        ),
+        (2, &[6, 13, 21, 28, 37, 44, 52, 59, 69, 76, 84, 91, 100]),
+    ];
+    for (row, positions) in rows {
+        for (e, &p) in positions.iter().enumerate() {
+            add(
+                format!("published-mweb-sibling-iter-{row}-{e}"),
+                Query::Position {
+                    row: u(row),
+                    entry: u(e as u64),
+                },
+                VOut::Number(u(p)),
+                format!(
+                    "D5: MWEB's SiblingIterTest: the node number {e} of height {row} is at position {p}."
+                ),
+                &format!("{MW}/Test_MMRUtil.cpp (SiblingIterTest)"),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn arith_file() -> Result<ArithFile, String> {
     let mut cases = Vec::new();
     let mut add = |q: Query, what: String| {
         let expect = arith_reference(&q);
@@ -2317,6 +2645,7 @@ fn arith_file() -> ArithFile {
                 Verdict::Valid
             },
             flags: if invalid { vec![flag.into()] } else { vec![] },
+            source: None,
             query: q,
             expect,
         });
@@ -2406,11 +2735,12 @@ fn arith_file() -> ArithFile {
             format!("D5, D8: position of ({r}, {e})"),
         );
     }
-    ArithFile {
+    published_arith(&mut cases)?;
+    Ok(ArithFile {
         schema_version: U64(SCHEMA_VERSION),
         generator: GENERATOR.into(),
         profile: "any".into(),
         description: "Index arithmetic (D2-D8): tables for small values and the u64 extremes, computed by the reference's addr module. Errors name the rule: capacity-exceeded (more than 2^63 leaves), invalid-size, leaf-index-out-of-range, not-a-leaf, position-out-of-range; `none` where no such node exists.".into(),
         cases,
-    }
+    })
 }

@@ -676,6 +676,9 @@ pub struct ArithCase {
     pub result: Verdict,
     /// Weaknesses targeted.
     pub flags: Vec<String>,
+    /// Where a published value comes from (repository and path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The query.
     pub query: Query,
     /// The answer.
