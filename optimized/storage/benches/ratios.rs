@@ -3,8 +3,9 @@
 //! in-memory `Optimized` (MemStore), alternating the candidates round by round; the median
 //! of the per-round speed ratios (in-memory time / file time) is reported, as in
 //! mmr-optimized's `ratios.rs`. Also the profile of where the file store's time goes: the
-//! time inside `commit`, empty commits, and the bare fsync cost of the file system.
-//! Run: `cargo bench -p mmr-storage --bench ratios [-- append|commit|fsync]`.
+//! time inside `commit`, empty commits, and the bare fsync cost of the file system; and blocks
+//! of 1,000 random spends (informative).
+//! Run: `cargo bench -p mmr-storage --bench ratios [-- append|commit|fsync|spend]`.
 #![allow(missing_docs)]
 
 mod common;
@@ -23,11 +24,11 @@ fn ms(d: Duration) -> f64 {
 
 /// `rounds` rounds of file then memory (alternating which goes first); prints the median
 /// speed ratio memory time / file time and the mean split of each candidate's time.
-fn append_ratio(n: u64, rounds: usize) -> f64 {
-    let dir = tmp(&format!("append-{n}"));
+fn append_ratio(n: u64, every: u64, rounds: usize) -> f64 {
+    let dir = tmp(&format!("append-{n}-{every}"));
     let file = |_: ()| {
         let _ = std::fs::remove_dir_all(&dir);
-        build_file(n, &dir)
+        build_file(n, &dir, every)
     };
     let mut rs = Vec::new();
     let (mut f_sum, mut m_sum) = (Split::default(), Split::default());
@@ -35,9 +36,9 @@ fn append_ratio(n: u64, rounds: usize) -> f64 {
     for k in 0..rounds {
         let (f, m) = if k % 2 == 0 {
             let f = file(());
-            (f, build_mem(n))
+            (f, build_mem(n, every))
         } else {
-            let m = build_mem(n);
+            let m = build_mem(n, every);
             (file(()), m)
         };
         rs.push(m.total.as_secs_f64() / f.total.as_secs_f64());
@@ -52,11 +53,11 @@ fn append_ratio(n: u64, rounds: usize) -> f64 {
     let r = rounds as u32;
     let med = median(&mut rs);
     println!(
-        "append {n} + commit/{BLOCK}: file / in-memory   median speed ratio {med:6.3}  ({rounds} rounds, {:.0} s, load {})",
+        "append {n} + commit/{every}: file / in-memory   median speed ratio {med:6.3}  ({rounds} rounds, {:.0} s, load {})",
         start.elapsed().as_secs_f64(),
         loadavg()
     );
-    let commits = n.div_ceil(BLOCK);
+    let commits = n.div_ceil(every);
     println!(
         "    file:      mean {:9.1} ms = create {:.1} ms + appends {:9.1} ms + {commits} commits {:9.1} ms ({:.3} ms/commit, of which CPU {:.3} ms)",
         ms(f_sum.total / r),
@@ -117,6 +118,80 @@ fn commit_cost(n: u64, commits: u32) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A block of 1,000 spends of random unspent leaves on a store of `n` leaves, file vs
+/// memory, interleaved; each spend rewrites the leaf and its path (about log2(n) records
+/// scattered over the hash file).
+fn spend_block_ratio(n: u64, rounds: usize) {
+    let dir = tmp(&format!("spend-{n}"));
+    let mut f = PersistentDb::create(&dir, Sha3Default, Config::default()).unwrap();
+    let mut m = Optimized::new(Config::default());
+    for i in 0..n {
+        f.append(&data(i), 1).unwrap();
+        m.append(&data(i), 1).unwrap();
+        if (i + 1) % BLOCK == 0 {
+            f.commit().unwrap();
+            m.commit().unwrap();
+        }
+    }
+    // Distinct pseudo-random leaves: k -> (a·k + c) mod n is a permutation of 0..n for a
+    // multiplier a coprime with n (a = 2654435761 is odd and not a multiple of 5).
+    let leaf = |k: u64| (k.wrapping_mul(0x9e37_79b1) + 12_345) % n;
+    let mut rs = Vec::new();
+    let (mut tf, mut tm, mut cf, mut cpu) = (
+        Duration::ZERO,
+        Duration::ZERO,
+        Duration::ZERO,
+        Duration::ZERO,
+    );
+    for r in 0..rounds as u64 {
+        let ks = r * BLOCK..(r + 1) * BLOCK;
+        let mut file = || {
+            let t = Instant::now();
+            for k in ks.clone() {
+                f.spend(leaf(k), &[0xff; 32]).unwrap();
+            }
+            let (c, c0) = (Instant::now(), common::thread_cpu());
+            f.commit().unwrap();
+            cf += c.elapsed();
+            cpu += common::thread_cpu() - c0;
+            t.elapsed()
+        };
+        let mut mem = || {
+            let t = Instant::now();
+            for k in ks.clone() {
+                m.spend(leaf(k), &[0xff; 32]).unwrap();
+            }
+            m.commit().unwrap();
+            t.elapsed()
+        };
+        let (a, b) = if r % 2 == 0 {
+            let a = file();
+            (a, mem())
+        } else {
+            let b = mem();
+            (file(), b)
+        };
+        tf += a;
+        tm += b;
+        rs.push(b.as_secs_f64() / a.as_secs_f64());
+    }
+    let r = rounds as u32;
+    println!(
+        "block of {BLOCK} random spends at {n} leaves: file / in-memory   median speed ratio {:6.3}  ({rounds} rounds, load {})",
+        median(&mut rs),
+        loadavg()
+    );
+    println!(
+        "    file: mean {:.2} ms, of which commit {:.2} ms (CPU {:.2} ms); in-memory: mean {:.2} ms",
+        ms(tf / r),
+        ms(cf / r),
+        ms(cpu / r),
+        ms(tm / r)
+    );
+    drop(f);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The file system's own cost: pwrite of `len` bytes + fsync, and the manifest's
 /// write-temp + fsync + rename + directory fsync.
 fn fsync_floor(reps: u32) {
@@ -170,10 +245,15 @@ fn main() {
         commit_cost(10_000, 200);
         commit_cost(1_000_000, 200);
     }
+    if on("spend") {
+        spend_block_ratio(1_000_000, 11);
+    }
     if on("append") {
         let r4: usize = std::env::var("MMR_ROUNDS_1E4").map_or(21, |v| v.parse().unwrap());
         let r6: usize = std::env::var("MMR_ROUNDS_1E6").map_or(5, |v| v.parse().unwrap());
-        append_ratio(10_000, r4);
-        append_ratio(1_000_000, r6);
+        append_ratio(10_000, BLOCK, r4);
+        append_ratio(1_000_000, BLOCK, r6);
+        // Informative: how the ratio moves with the commit interval.
+        append_ratio(1_000_000, 10 * BLOCK, r6);
     }
 }

@@ -22,14 +22,14 @@ fn bench_append(c: &mut Criterion) {
     let mut g = c.benchmark_group("append_commit_1e4");
     g.sample_size(20).measurement_time(Duration::from_secs(5));
     g.bench_function("in-memory", |b| {
-        b.iter_custom(|iters| (0..iters).map(|_| build_mem(N).total).sum())
+        b.iter_custom(|iters| (0..iters).map(|_| build_mem(N, BLOCK).total).sum())
     });
     g.bench_function("file", |b| {
         b.iter_custom(|iters| {
             (0..iters)
                 .map(|_| {
                     let _ = std::fs::remove_dir_all(&dir);
-                    build_file(N, &dir).total
+                    build_file(N, &dir, BLOCK).total
                 })
                 .sum()
         })

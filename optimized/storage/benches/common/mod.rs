@@ -73,15 +73,15 @@ pub fn thread_cpu() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
-/// Builds an in-memory database of `n` leaves, committing every [`BLOCK`] leaves (and at the
+/// Builds an in-memory database of `n` leaves, committing every `every` leaves (and at the
 /// end), then drops it.
-pub fn build_mem(n: u64) -> Split {
+pub fn build_mem(n: u64, every: u64) -> Split {
     let t = Instant::now();
     let mut commits = Duration::ZERO;
     let mut db = Optimized::new(Config::default());
     for i in 0..n {
         db.append(&data(i), 1).unwrap();
-        if (i + 1) % BLOCK == 0 || i + 1 == n {
+        if (i + 1) % every == 0 || i + 1 == n {
             let c = Instant::now();
             db.commit().unwrap();
             commits += c.elapsed();
@@ -96,15 +96,15 @@ pub fn build_mem(n: u64) -> Split {
 }
 
 /// Creates a file-backed store in the empty directory `dir`, appends `n` leaves with a
-/// durable commit every [`BLOCK`] leaves (and at the end), then closes it.
-pub fn build_file(n: u64, dir: &Path) -> Split {
+/// durable commit every `every` leaves (and at the end), then closes it.
+pub fn build_file(n: u64, dir: &Path, every: u64) -> Split {
     let t = Instant::now();
     let (mut commits, mut commit_cpu) = (Duration::ZERO, Duration::ZERO);
     let mut db = PersistentDb::create(dir, Sha3Default, Config::default()).unwrap();
     let create = t.elapsed();
     for i in 0..n {
         db.append(&data(i), 1).unwrap();
-        if (i + 1) % BLOCK == 0 || i + 1 == n {
+        if (i + 1) % every == 0 || i + 1 == n {
             let (c, cpu) = (Instant::now(), thread_cpu());
             db.commit().unwrap();
             commits += c.elapsed();
