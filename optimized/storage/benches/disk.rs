@@ -65,11 +65,12 @@ fn needed(leaves: u64, unspent: &[bool]) -> Needed {
 
 fn row(label: &str, d: &DiskUsage, leaves: u64, unspent: u64) {
     println!(
-        "  {label:<7} hash {:>11}  leaf_set {:>8}  prune_list {:>8}  blocks {:>9}  meta {:>6}  total {:>11}  = {:6.2} B/leaf, {:7.2} B/unspent leaf",
+        "  {label:<7} hash {:>11}  leaf_set {:>8}  prune_list {:>8}  blocks {:>9}  leaf_data {:>9}  meta {:>6}  total {:>11}  = {:6.2} B/leaf, {:7.2} B/unspent leaf",
         d.hash,
         d.leaf_set,
         d.prune_list,
         d.blocks,
+        d.leaf_data,
         d.meta,
         d.total(),
         d.total() as f64 / leaves as f64,
@@ -128,10 +129,13 @@ fn run(n: u64, spent_fraction: f64, seed: u64) {
     );
     row("before", &out.before, n, left);
     row("after", &out.after, n, left);
+    // The leaf-data files are not part of any proof: the target compares the MMR's files.
+    let mmr_after = out.after.total() - out.after.leaf_data - out.after.keys;
     println!(
-        "  needed by proofs: {} positions × {RECORD} B + leaf set {leaf_set} B = {need_bytes} B ({:.2} B/unspent leaf); disk after / needed = {:.3}",
+        "  needed by proofs: {} positions × {RECORD} B + leaf set {leaf_set} B = {need_bytes} B ({:.2} B/unspent leaf); MMR files after / needed = {:.3}; with leaf data {:.3}",
         need.proof,
         need_bytes as f64 / left as f64,
+        mmr_after as f64 / need_bytes as f64,
         out.after.total() as f64 / need_bytes as f64
     );
     println!(

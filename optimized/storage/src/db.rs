@@ -16,6 +16,8 @@ use mmr_spec::{Block, BlockInfo, CompactReport, Config, Node, Profile, Proof, Pr
 use std::path::{Path, PathBuf};
 
 const LOCK: &str = "LOCK";
+/// A committed journal longer than this is emptied after its commit.
+const JOURNAL_KEEP: u64 = 64 * 1024;
 
 /// Disk use of a store's files, in bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -284,8 +286,10 @@ impl<P: Profile> Core<P> {
         for (m, p) in self.members.iter().zip(&plans) {
             entries.extend(m.journal(p)?);
         }
+        let mut journal_len = 0;
         if !entries.is_empty() {
             let j = encode_journal(seq, &entries);
+            journal_len = j.len() as u64;
             let jf = open_rw(&self.dir, JOURNAL, true)?;
             self.io.write_at(&jf, JOURNAL, 0, &j)?;
             self.io.set_len(&jf, JOURNAL, j.len() as u64)?;
@@ -312,6 +316,14 @@ impl<P: Profile> Core<P> {
             m.adopt(&self.dir, &mut self.io, p, s)?;
         }
         self.manifest = man;
+        // The journal is for `seq`, now committed, so it is dead; a large one (a rewind or
+        // compaction saved the bytes it cut) is emptied so that it does not occupy the disk
+        // until the next commit. No sync needed: a journal for `seq` is ignored on open.
+        if journal_len > JOURNAL_KEEP {
+            if let Ok(jf) = open_rw(&self.dir, JOURNAL, false) {
+                let _ = self.io.set_len(&jf, JOURNAL, 0);
+            }
+        }
         Ok(())
     }
 
