@@ -60,16 +60,10 @@ pub struct Split {
 }
 
 /// CPU time of the calling thread (user + system), from `CLOCK_THREAD_CPUTIME_ID` (exact;
-/// /proc/thread-self/schedstat is only updated at scheduler events).
-#[allow(unsafe_code)]
+/// /proc/thread-self/schedstat is only updated at scheduler events), through rustix's safe
+/// wrapper.
 pub fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec through the valid, exclusive pointer.
-    let r = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(r, 0);
+    let ts = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
