@@ -236,6 +236,9 @@ pub(crate) struct Member<P: Profile> {
     /// Leaves whose bit may differ from the leaf-set file.
     dirty_leaves: Vec<u64>,
     prune_dirty: bool,
+    /// Keys removed by a compaction not yet committed: a rewind, which discards the key
+    /// table's uncommitted changes but keeps the compaction (D19), removes them again.
+    dropped_keys: Vec<Key>,
 }
 
 /// The prefix of a member's file names.
@@ -302,6 +305,7 @@ impl<P: Profile> Member<P> {
             records: Vec::new(),
             dirty_leaves: Vec::new(),
             prune_dirty: false,
+            dropped_keys: Vec::new(),
         };
         m.section = m.next_section(0, 0, None);
         Ok(m)
@@ -418,6 +422,7 @@ impl<P: Profile> Member<P> {
             records,
             dirty_leaves: Vec::new(),
             prune_dirty: false,
+            dropped_keys: Vec::new(),
         })
     }
 
@@ -524,6 +529,9 @@ impl<P: Profile> Member<P> {
         let leaves = self.db.leaf_count();
         if let Some(t) = self.keys.as_mut() {
             t.discard()?;
+            for k in &self.dropped_keys {
+                t.remove(k, &Self::key_of(&self.data))?;
+            }
             let committed = self.section.leaves;
             for i in leaves..committed {
                 if let Some(k) = Self::key_of(&self.data)(i)? {
@@ -550,6 +558,7 @@ impl<P: Profile> Member<P> {
             for i in dropped {
                 if let Some(k) = Self::key_of(&self.data)(i)? {
                     t.remove(&k, &Self::key_of(&self.data))?;
+                    self.dropped_keys.push(k);
                 }
             }
         }
@@ -859,6 +868,7 @@ impl<P: Profile> Member<P> {
         self.records = plan.records;
         self.dirty_leaves.clear();
         self.prune_dirty = false;
+        self.dropped_keys.clear();
         if let Some(t) = self.keys.as_mut() {
             t.settle();
         }
