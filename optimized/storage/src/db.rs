@@ -150,7 +150,7 @@ impl<P: Profile> Core<P> {
 
     /// Opens the store in `dir` at its last committed state, recovering from an interrupted
     /// commit and checking every file's length and checksums. `profile(i, name)` gives
-    /// the profile of the i-th MMR, or `None` to refuse the store.
+    /// the profile of the i-th MMR, or the error that refuses the store.
     pub fn open(
         dir: &Path,
         profile_name: &str,

@@ -127,6 +127,15 @@ impl JFile {
         Ok(jf)
     }
 
+    /// The manifest's entry for this file as it stands.
+    pub fn info(&self) -> FileInfo {
+        FileInfo {
+            name: self.name.clone(),
+            len: self.len,
+            crcs: self.crcs.clone(),
+        }
+    }
+
     /// Recomputes every chunk's checksum; the first mismatch names its chunk's offset.
     pub fn check_all(&self) -> Result<(), StorageError> {
         let mut buf = vec![0u8; CHUNK as usize];

@@ -275,34 +275,6 @@ impl KeyTable {
         self.resized = false;
         self.dirty = false;
     }
-
-    /// Forgets uncommitted changes (after a failed block or a rewind): back to the file.
-    pub fn discard(&mut self) -> Result<(), StorageError> {
-        let fresh = KeyTable::open(JFile {
-            name: self.file.name.clone(),
-            file: self
-                .file
-                .file
-                .try_clone()
-                .map_err(|e| StorageError::io(&self.file.name, 0, &e))?,
-            len: self.file.len,
-            crcs: self.file.crcs.clone(),
-        });
-        match fresh {
-            Ok(t) => *self = t,
-            // Never committed (a new table): start empty again, keeping the salt.
-            Err(_) if self.file.len == 0 => {
-                self.slots = MIN_SLOTS;
-                self.live = 0;
-                self.tombs = 0;
-                self.overlay = (0..MIN_SLOTS).map(|s| (s, EMPTY)).collect();
-                self.resized = true;
-                self.dirty = true;
-            }
-            Err(e) => return Err(e),
-        }
-        Ok(())
-    }
 }
 
 /// Fills `buf` from the operating system's random source.

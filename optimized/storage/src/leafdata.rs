@@ -246,14 +246,9 @@ impl LeafData {
 
     /// The manifest's entries for both files (`new`: a generation about to be committed).
     pub fn infos(&self, new: Option<&DataGeneration>) -> [FileInfo; 2] {
-        let info = |f: &JFile| FileInfo {
-            name: f.name.clone(),
-            len: f.len,
-            crcs: f.crcs.clone(),
-        };
         match new {
-            Some(g) => [info(&g.data), info(&g.idx)],
-            None => [info(&self.data), info(&self.idx)],
+            Some(g) => [g.data.info(), g.idx.info()],
+            None => [self.data.info(), self.idx.info()],
         }
     }
 }

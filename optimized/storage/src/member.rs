@@ -198,14 +198,6 @@ pub(crate) fn is_generation_file(prefix: &str, file: &str) -> bool {
     })
 }
 
-fn info(f: &JFile) -> FileInfo {
-    FileInfo {
-        name: f.name.clone(),
-        len: f.len,
-        crcs: f.crcs.clone(),
-    }
-}
-
 /// What the next commit does to a member's files (steps 1-2 of the protocol).
 pub(crate) struct Plan {
     /// A new generation of the hash and leaf-data files (already written and synced).
@@ -236,9 +228,6 @@ pub(crate) struct Member<P: Profile> {
     /// Leaves whose bit may differ from the leaf-set file.
     dirty_leaves: Vec<u64>,
     prune_dirty: bool,
-    /// Keys removed by a compaction not yet committed: a rewind, which discards the key
-    /// table's uncommitted changes but keeps the compaction (D19), removes them again.
-    dropped_keys: Vec<Key>,
 }
 
 /// The prefix of a member's file names.
@@ -305,7 +294,6 @@ impl<P: Profile> Member<P> {
             records: Vec::new(),
             dirty_leaves: Vec::new(),
             prune_dirty: false,
-            dropped_keys: Vec::new(),
         };
         m.section = m.next_section(0, 0, None);
         Ok(m)
@@ -422,7 +410,6 @@ impl<P: Profile> Member<P> {
             records,
             dirty_leaves: Vec::new(),
             prune_dirty: false,
-            dropped_keys: Vec::new(),
         })
     }
 
@@ -460,7 +447,7 @@ impl<P: Profile> Member<P> {
                 if let Some(leaf) = t.get(k, &Self::key_of(&self.data))? {
                     return Err(StorageError::Key {
                         mmr: self.name.clone(),
-                        what: format!("duplicate key {}: leaf {leaf} has it", hex(k)),
+                        what: format!("duplicate key {}: leaf {leaf} has it", mmr_spec::to_hex(k)),
                     });
                 }
             }
@@ -527,13 +514,11 @@ impl<P: Profile> Member<P> {
         self.db.rewind(height)?;
         self.dirty_leaves.extend(spent);
         let leaves = self.db.leaf_count();
+        // The only uncommitted key changes are appends' inserts and compaction's removals;
+        // the rewind undoes the first (the keys of every leaf it removes, pending or
+        // committed) and keeps the second, as it keeps the compaction (D19).
         if let Some(t) = self.keys.as_mut() {
-            t.discard()?;
-            for k in &self.dropped_keys {
-                t.remove(k, &Self::key_of(&self.data))?;
-            }
-            let committed = self.section.leaves;
-            for i in leaves..committed {
+            for i in leaves..self.data.leaves() {
                 if let Some(k) = Self::key_of(&self.data)(i)? {
                     t.remove(&k, &Self::key_of(&self.data))?;
                 }
@@ -558,7 +543,6 @@ impl<P: Profile> Member<P> {
             for i in dropped {
                 if let Some(k) = Self::key_of(&self.data)(i)? {
                     t.remove(&k, &Self::key_of(&self.data))?;
-                    self.dropped_keys.push(k);
                 }
             }
         }
@@ -868,7 +852,6 @@ impl<P: Profile> Member<P> {
         self.records = plan.records;
         self.dirty_leaves.clear();
         self.prune_dirty = false;
-        self.dropped_keys.clear();
         if let Some(t) = self.keys.as_mut() {
             t.settle();
         }
@@ -898,15 +881,15 @@ impl<P: Profile> Member<P> {
     fn file_infos(&self, new: Option<(&JFile, &DataGeneration)>) -> Vec<FileInfo> {
         let [d, i] = self.data.infos(new.map(|n| n.1));
         let mut v = vec![
-            info(new.map_or(&self.db.store().file, |n| n.0)),
-            info(&self.leafset),
-            info(&self.prunelist),
-            info(&self.blocks),
+            new.map_or(&self.db.store().file, |n| n.0).info(),
+            self.leafset.info(),
+            self.prunelist.info(),
+            self.blocks.info(),
             d,
             i,
         ];
         if let Some(t) = &self.keys {
-            v.push(info(&t.file));
+            v.push(t.file.info());
         }
         v
     }
@@ -1022,8 +1005,4 @@ impl<P: Profile> Member<P> {
         }
         Ok((size, checked))
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }

@@ -254,7 +254,7 @@ impl<P: Profile + Clone> MultiDb<P> {
         let Some((leaf, _)) = m.lookup(key)? else {
             return Err(StorageError::Key {
                 mmr: name.into(),
-                what: format!("no leaf has the key {}", hex(key)),
+                what: format!("no leaf has the key {}", mmr_spec::to_hex(key)),
             });
         };
         m.spend(leaf, data)?;
@@ -348,8 +348,4 @@ fn no_such(name: &str) -> StorageError {
         mmr: name.into(),
         what: "no MMR of this name in the store".into(),
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }

@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::{step, tmp, try_step};
+use common::{copy_dir, step, tmp, try_step};
 use mmr_optimized::Optimized;
 use mmr_spec::{At, Config, Node, ProofDb, profiles};
 use mmr_storage::{Fault, FaultKind, PersistentDb, StorageError};
@@ -248,16 +248,6 @@ fn injected_write_faults_leave_a_committed_state() {
         t0.elapsed()
     );
     let _ = std::fs::remove_dir_all(&base);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_name() != "LOCK" {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 /// Opening can find the lock briefly held by a child process of a parallel test, forked

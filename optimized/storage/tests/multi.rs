@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::tmp;
+use common::{copy_dir, tmp};
 use mmr_optimized::{Optimized, Sha3Default};
 use mmr_spec::{At, Config, Error, ProofDb};
 use mmr_storage::{Key, MmrSpec, MultiDb, PersistentDb, StorageError, VerifyReport};
@@ -355,15 +355,6 @@ fn a_failed_write_leaves_both_mmrs_and_the_key_table_at_one_commit() {
     }
     eprintln!("multi fault injection: {trials} trials over {calls} write calls");
     let _ = std::fs::remove_dir_all(&base);
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_name() != "LOCK" {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]

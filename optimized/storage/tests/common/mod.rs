@@ -93,3 +93,14 @@ pub fn try_step(db: &mut dyn ProofDb, k: u64) -> Result<(), mmr_spec::Error> {
     }
     Ok(())
 }
+
+/// Copies a store's files (not its lock) into `to`.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_name() != "LOCK" {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
