@@ -4,75 +4,14 @@
 //! per-round ratios. Run: `cargo bench -p mmr-optimized --bench ratios`.
 #![allow(missing_docs, clippy::needless_range_loop)]
 
-use ckb_merkle_mountain_range::{MMR, Merge, util::MemStore as CkbStore};
+use ckb_merkle_mountain_range::MMR;
 use mmr_optimized::Optimized;
 use mmr_spec::{At, Block, BlockOp, Config, ProofDb};
-use sha3::{Digest, Sha3_256};
 use std::hint::black_box;
 use std::time::Instant;
 
-const LEAF_INPUT: usize = 1 + 8 + 8 + 32; // tag, pos, value, 32 data bytes (D11)
-const PARENT_INPUT: usize = 1 + 8 + 8 + 32 + 32; // tag, pos, sum, two hashes (D11)
-
-fn data(i: u64) -> [u8; 32] {
-    let mut d = [0u8; 32];
-    d[..8].copy_from_slice(&i.to_le_bytes());
-    d[8..16].copy_from_slice(&i.wrapping_mul(0x9e37_79b9_7f4a_7c15).to_le_bytes());
-    d
-}
-
-/// One SHA3-256 call over `len` bytes of `buf`.
-#[inline]
-fn h(buf: &[u8], len: usize) -> [u8; 32] {
-    Sha3_256::digest(&buf[..len]).into()
-}
-
-/// The floor of appending `n` leaves: n leaf hashes and size(n) - n parent hashes.
-fn floor_append(n: u64, buf: &mut [u8; 256]) {
-    let parents = n - u64::from(n.count_ones());
-    for i in 0..n {
-        buf[0] = i as u8;
-        black_box(h(buf, LEAF_INPUT));
-    }
-    for i in 0..parents {
-        buf[0] = i as u8;
-        black_box(h(buf, PARENT_INPUT));
-    }
-}
-
-struct Sha3Merge;
-impl Merge for Sha3Merge {
-    type Item = [u8; 32];
-    fn merge(l: &[u8; 32], r: &[u8; 32]) -> ckb_merkle_mountain_range::Result<[u8; 32]> {
-        let mut s = Sha3_256::new();
-        s.update(l);
-        s.update(r);
-        Ok(s.finalize().into())
-    }
-}
-
-fn ckb_leaf(i: u64) -> [u8; 32] {
-    Sha3_256::digest(data(i)).into()
-}
-
-fn build_opt(n: u64) -> Optimized<mmr_optimized::Sha3Default> {
-    let mut db = Optimized::new(Config::default());
-    for i in 0..n {
-        db.append(&data(i), 1).unwrap();
-    }
-    db
-}
-
-fn build_ckb(n: u64) -> (CkbStore<[u8; 32]>, u64) {
-    let store = CkbStore::default();
-    let mut m = MMR::<[u8; 32], Sha3Merge, _>::new(0, &store);
-    for i in 0..n {
-        m.push(ckb_leaf(i)).unwrap();
-    }
-    let size = m.mmr_size();
-    m.commit().unwrap();
-    (store, size)
-}
+mod common;
+use common::*;
 
 fn time(f: &mut dyn FnMut()) -> f64 {
     let t = Instant::now();
