@@ -5,97 +5,11 @@
 //! client ops and the node-level verifiers, which the op model only reaches through derived
 //! ops, are mapped onto the `ProofDb` and `Client` traits here, in the same style.
 
-use crate::model::{Query, VOp, VOut, from_outcome};
+use crate::model::{Query, VOp, VOut, from_outcome, to_op};
 use crate::num::{Kind, U64};
 use mmr_harness::subjects::{DynProfile, OptSubject, RefSubject};
-use mmr_spec::ops::{Executor, Op, Outcome, Output, Subject};
-use mmr_spec::{BatchProof, Block, ClientState, Config, Error, ErrorKind, Leaf, Node, Proof};
-
-/// The op of the operation model a concrete op is, if it is one.
-pub fn to_op(op: &VOp) -> Option<Op> {
-    Some(match op {
-        VOp::Append { data, value } => Op::Append {
-            data: data.0.clone(),
-            value: value.0,
-        },
-        VOp::Update { index, data, value } => Op::Update {
-            index: index.0,
-            data: data.0.clone(),
-            value: value.0,
-        },
-        VOp::Spend { index, data } => Op::Spend {
-            index: index.0,
-            data: data.0.clone(),
-        },
-        VOp::Commit => Op::Commit,
-        VOp::ApplyBlock { block } => Op::ApplyBlock {
-            block: Block::decode(&block.0).ok()?,
-        },
-        VOp::Rewind { height } => Op::Rewind { height: height.0 },
-        VOp::Compact { horizon } => Op::Compact { horizon: horizon.0 },
-        VOp::Unprune { proof, leaf } => Op::Unprune {
-            proof: proof.0.clone(),
-            leaf: (*leaf).into(),
-        },
-        VOp::Info => Op::Info,
-        VOp::State { at } => Op::State { at: at.0 },
-        VOp::Node { at, pos } => Op::Node {
-            at: at.0,
-            pos: pos.0,
-        },
-        VOp::IsUnspent { at, index } => Op::IsUnspent {
-            at: at.0,
-            index: index.0,
-        },
-        VOp::LeafSet { at } => Op::LeafSet { at: at.0 },
-        VOp::PruneList => Op::PruneList,
-        VOp::MmrSet { height } => Op::MmrSet { height: height.0 },
-        VOp::Prove { at, index } => Op::Prove {
-            at: at.0,
-            index: index.0,
-        },
-        VOp::ProveBatch { at, indices } => Op::ProveBatch {
-            at: at.0,
-            indices: indices.iter().map(|i| i.0).collect(),
-        },
-        VOp::Verify {
-            root,
-            proof,
-            data,
-            value,
-        } => Op::Verify {
-            root: (*root).into(),
-            proof: proof.0.clone(),
-            data: data.0.clone(),
-            value: value.0,
-        },
-        VOp::VerifyBatch {
-            root,
-            proof,
-            leaves,
-        } => Op::VerifyBatch {
-            root: (*root).into(),
-            proof: proof.0.clone(),
-            leaves: leaves
-                .iter()
-                .map(|l| Leaf {
-                    data: l.data.0.clone(),
-                    value: l.value.0,
-                })
-                .collect(),
-        },
-        VOp::ClientInfo => Op::ClientInfo,
-        VOp::ClientApply { set } => Op::ClientApply { set: set.0.clone() },
-        VOp::ClientUntrack { index } => Op::ClientUntrack { index: index.0 },
-        VOp::ClientProof { index } => Op::ClientProof { index: index.0 },
-        VOp::ClientLeaf { index } => Op::ClientLeaf { index: index.0 },
-        VOp::VerifyNode { .. }
-        | VOp::VerifyBatchNodes { .. }
-        | VOp::ClientInit { .. }
-        | VOp::ClientTrack { .. }
-        | VOp::ClientVerify { .. } => return None,
-    })
-}
+use mmr_spec::ops::{Executor, Outcome, Output, Subject};
+use mmr_spec::{BatchProof, Block, ClientState, Config, Error, ErrorKind, Node, Proof};
 
 /// Runs one concrete op on an executor and returns its outcome. Never panics for an
 /// implementation that never panics.

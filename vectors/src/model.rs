@@ -7,8 +7,9 @@
 //! ops of `mmr_spec::ops` are expanded into these by the generator and the random runner.
 
 use crate::num::{Hex, Kind, U64, VNode};
-use mmr_spec::ops::{ClientInfo, DbInfo, Outcome, Output};
+use mmr_spec::ops::{ClientInfo, DbInfo, Op, Outcome, Output};
 use mmr_spec::{At, BlockInfo, CompactReport, StateInfo};
+use mmr_spec::{Block, Leaf};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -320,7 +321,7 @@ impl VOp {
             VOp::ClientInit { .. } => &["Client::new"],
             VOp::ClientTrack { .. } => &["Client::track"],
             VOp::ClientVerify { .. } => &["Client::verify"],
-            other => match crate::exec::to_op(other) {
+            other => match to_op(other) {
                 Some(op) => op.methods(),
                 None => &[],
             },
@@ -795,11 +796,8 @@ fn validate(file: &VectorFile) -> Result<(), ParseError> {
                 "an arith file has profile `any`, found {profile:?}"
             )));
         }
-    } else if mmr_spec::profiles::by_name(profile).is_none() {
-        return Err(ParseError(format!(
-            "unknown profile {profile:?} (known: {})",
-            mmr_spec::profiles::names().join(", ")
-        )));
+    } else if let Err(e) = profile_named(profile) {
+        return Err(ParseError(e));
     }
     let mut ids = std::collections::BTreeSet::new();
     let cases: Vec<(&str, Verdict, bool)> = match file {
@@ -866,4 +864,102 @@ fn join_empty_collections(raw: &str) -> String {
     let mut s = out.join("\n");
     s.push('\n');
     s
+}
+
+/// The op of the operation model a concrete op is, if it is one.
+pub fn to_op(op: &VOp) -> Option<Op> {
+    Some(match op {
+        VOp::Append { data, value } => Op::Append {
+            data: data.0.clone(),
+            value: value.0,
+        },
+        VOp::Update { index, data, value } => Op::Update {
+            index: index.0,
+            data: data.0.clone(),
+            value: value.0,
+        },
+        VOp::Spend { index, data } => Op::Spend {
+            index: index.0,
+            data: data.0.clone(),
+        },
+        VOp::Commit => Op::Commit,
+        VOp::ApplyBlock { block } => Op::ApplyBlock {
+            block: Block::decode(&block.0).ok()?,
+        },
+        VOp::Rewind { height } => Op::Rewind { height: height.0 },
+        VOp::Compact { horizon } => Op::Compact { horizon: horizon.0 },
+        VOp::Unprune { proof, leaf } => Op::Unprune {
+            proof: proof.0.clone(),
+            leaf: (*leaf).into(),
+        },
+        VOp::Info => Op::Info,
+        VOp::State { at } => Op::State { at: at.0 },
+        VOp::Node { at, pos } => Op::Node {
+            at: at.0,
+            pos: pos.0,
+        },
+        VOp::IsUnspent { at, index } => Op::IsUnspent {
+            at: at.0,
+            index: index.0,
+        },
+        VOp::LeafSet { at } => Op::LeafSet { at: at.0 },
+        VOp::PruneList => Op::PruneList,
+        VOp::MmrSet { height } => Op::MmrSet { height: height.0 },
+        VOp::Prove { at, index } => Op::Prove {
+            at: at.0,
+            index: index.0,
+        },
+        VOp::ProveBatch { at, indices } => Op::ProveBatch {
+            at: at.0,
+            indices: indices.iter().map(|i| i.0).collect(),
+        },
+        VOp::Verify {
+            root,
+            proof,
+            data,
+            value,
+        } => Op::Verify {
+            root: (*root).into(),
+            proof: proof.0.clone(),
+            data: data.0.clone(),
+            value: value.0,
+        },
+        VOp::VerifyBatch {
+            root,
+            proof,
+            leaves,
+        } => Op::VerifyBatch {
+            root: (*root).into(),
+            proof: proof.0.clone(),
+            leaves: leaves
+                .iter()
+                .map(|l| Leaf {
+                    data: l.data.0.clone(),
+                    value: l.value.0,
+                })
+                .collect(),
+        },
+        VOp::ClientInfo => Op::ClientInfo,
+        VOp::ClientApply { set } => Op::ClientApply { set: set.0.clone() },
+        VOp::ClientUntrack { index } => Op::ClientUntrack { index: index.0 },
+        VOp::ClientProof { index } => Op::ClientProof { index: index.0 },
+        VOp::ClientLeaf { index } => Op::ClientLeaf { index: index.0 },
+        VOp::VerifyNode { .. }
+        | VOp::VerifyBatchNodes { .. }
+        | VOp::ClientInit { .. }
+        | VOp::ClientTrack { .. }
+        | VOp::ClientVerify { .. } => return None,
+    })
+}
+
+/// The profile a vector file names: a shipped one, a registered one, or one of the profile
+/// files shipped in `vectors/profiles/` (registered on first use).
+pub fn profile_named(name: &str) -> Result<&'static dyn mmr_spec::Profile, String> {
+    crate::profiles::ensure_shipped();
+    mmr_spec::profiles::by_name(name).ok_or_else(|| {
+        format!(
+            "unknown profile {name:?} (known: {})",
+            mmr_spec::profiles::names().join(", ")
+        )
+    })
 }

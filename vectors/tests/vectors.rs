@@ -3,15 +3,15 @@
 
 use mmr_spec::ErrorKind;
 use mmr_spec::ops::TRAIT_METHODS;
+use mmr_vectors::check::check_file;
 use mmr_vectors::exec::Builtin;
 use mmr_vectors::files;
 use mmr_vectors::generate::TOPICS;
 use mmr_vectors::model::{OP_NAMES, VectorFile, Verdict};
-use mmr_vectors::runner::{BuiltinTarget, Status, run_file};
 use std::collections::BTreeSet;
 
 fn all_files() -> Vec<(String, VectorFile)> {
-    let dir = files::default_dir();
+    let dir = files::source_dir();
     files::list(&dir)
         .expect("list vectors")
         .into_iter()
@@ -24,7 +24,7 @@ fn all_files() -> Vec<(String, VectorFile)> {
 
 #[test]
 fn regeneration_is_byte_stable() {
-    let dir = files::default_dir();
+    let dir = files::source_dir();
     let generated = files::rendered().expect("generate");
     let mut names = BTreeSet::new();
     for (rel, text) in &generated {
@@ -32,7 +32,7 @@ fn regeneration_is_byte_stable() {
             .unwrap_or_else(|e| panic!("{rel} is missing ({e}): run `mmr vectors generate`"));
         assert!(
             on_disk == *text,
-            "{rel} differs from what the generator writes: run `cargo run -p mmr-vectors --bin mmr -- vectors generate` and commit"
+            "{rel} differs from what the generator writes: run `cargo run -p mmr-cli -- vectors generate` and commit"
         );
         names.insert(rel.clone());
     }
@@ -47,16 +47,13 @@ fn regeneration_is_byte_stable() {
 }
 
 fn passes_on(which: Builtin) {
-    let mut target = BuiltinTarget::new(which);
     let mut failures = Vec::new();
     let mut count = 0;
     for (name, file) in all_files() {
-        for r in run_file(&mut target, &name, &file, &mut |_| {}) {
+        for r in check_file(which, &file).unwrap_or_else(|e| panic!("{name}: {e}")) {
             count += 1;
-            match r.status {
-                Status::Pass => {}
-                Status::Skip => failures.push(format!("unexpected skip: {}", r.line())),
-                Status::Fail => failures.push(r.line()),
+            if let Some(f) = r.failure {
+                failures.push(format!("{name}#{}: {f}", r.id));
             }
         }
     }
@@ -68,6 +65,22 @@ fn passes_on(which: Builtin) {
         which.name(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn the_embedded_files_are_the_files_on_disk() {
+    let on_disk: Vec<(String, String)> = all_files()
+        .into_iter()
+        .map(|(name, _)| {
+            let text = std::fs::read_to_string(files::source_dir().join(&name)).unwrap();
+            (name, text)
+        })
+        .collect();
+    let embedded: Vec<(String, String)> = files::embedded()
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    assert_eq!(embedded, on_disk);
 }
 
 #[test]

@@ -17,18 +17,49 @@ pub use minima::{MINIMA, MinimaProfile};
 pub use mweb::{MWEB, MwebProfile, compact_size};
 
 use crate::Profile;
+use std::sync::RwLock;
 
 /// Every shipped profile.
 pub fn all() -> Vec<&'static dyn Profile> {
     vec![&DEFAULT, &GRIN, &MWEB, &MINIMA, &CKB]
 }
 
-/// The shipped profile with this name.
-pub fn by_name(name: &str) -> Option<&'static dyn Profile> {
-    all().into_iter().find(|p| p.name() == name)
+/// Profiles added at run time ([`register`]): declared in a profile file, for instance.
+static REGISTERED: RwLock<Vec<&'static dyn Profile>> = RwLock::new(Vec::new());
+
+/// Makes a profile known to [`by_name`] (and so to vector files, sessions and adapters) for
+/// the rest of the process. Registering the same profile again is a no-op; another profile
+/// under a taken name is refused.
+pub fn register(p: &'static dyn Profile) -> Result<(), String> {
+    if let Some(existing) = by_name(p.name()) {
+        if core::ptr::addr_eq(existing, p) {
+            return Ok(());
+        }
+        return Err(format!("a profile named {:?} already exists", p.name()));
+    }
+    let mut reg = REGISTERED.write().unwrap_or_else(|e| e.into_inner());
+    reg.push(p);
+    Ok(())
 }
 
-/// The names of every shipped profile.
+/// The registered profiles, in registration order.
+pub fn registered() -> Vec<&'static dyn Profile> {
+    REGISTERED.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// The shipped or registered profile with this name.
+pub fn by_name(name: &str) -> Option<&'static dyn Profile> {
+    all()
+        .into_iter()
+        .chain(registered())
+        .find(|p| p.name() == name)
+}
+
+/// The names of every shipped and registered profile.
 pub fn names() -> Vec<&'static str> {
-    all().iter().map(|p| p.name()).collect()
+    all()
+        .into_iter()
+        .chain(registered())
+        .map(|p| p.name())
+        .collect()
 }

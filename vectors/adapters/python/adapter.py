@@ -4,7 +4,7 @@
 An independent implementation of SPEC.md's `default` profile that speaks the line protocol
 of vectors/PROTOCOL.md on stdin/stdout, so that `mmr conform` can check it:
 
-    cargo run --release -p mmr-vectors --bin mmr -- conform -- python3 vectors/adapters/python/adapter.py
+    cargo run --release -p mmr-cli -- conform -- python3 vectors/adapters/python/adapter.py
 
 It implements the database (append, update, spend, blocks, retained states, rewind, reads,
 MMR sets, proofs, batch proofs and their verifiers) and the index arithmetic; it does not

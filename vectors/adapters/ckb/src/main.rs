@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! cargo build --release -p mmr-adapter-ckb
-//! cargo run --release -p mmr-vectors --bin mmr -- conform \
+//! cargo run --release -p mmr-cli -- conform \
 //!     --vectors vectors/ckb/proofs.yaml ... -- $CARGO_TARGET_DIR/release/mmr-adapter-ckb
 //! ```
 //!

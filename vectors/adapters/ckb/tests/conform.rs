@@ -1,13 +1,13 @@
-//! Runs the conformance runner (mmr-vectors) on the built adapter over every vector file of
+//! Runs the conformance runner (mmr-conform) on the built adapter over every vector file of
 //! the `ckb` dialect, as `mmr conform --vectors vectors/ckb/*.yaml -- mmr-adapter-ckb`
 //! does, and checks REPORT.md's claims: every valid vector the adapter can run passes, and
 //! every failure is a negative vector on which ckb 0.6.1 is known to be lenient.
 
+use mmr_conform::adapter::ProcessTarget;
+use mmr_conform::runner::{Status, run_file};
 use mmr_vectors::VectorFile;
-use mmr_vectors::adapter::ProcessTarget;
 use mmr_vectors::files;
 use mmr_vectors::model::Verdict;
-use mmr_vectors::runner::{Status, run_file};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;

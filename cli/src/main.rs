@@ -6,15 +6,15 @@
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mmr_conform::adapter::ProcessTarget;
+use mmr_conform::random::{RandomRun, finding_yaml, run_random};
+use mmr_conform::runner::{BuiltinTarget, Report, Status, Target, run_file};
 use mmr_spec::{Leaf, Profile, profiles};
-use mmr_vectors::adapter::ProcessTarget;
 use mmr_vectors::exec::{Builtin, arith_reference};
 use mmr_vectors::files;
 use mmr_vectors::model::{Query, VOut};
 use mmr_vectors::num::U64;
-use mmr_vectors::query::{self, QueryError};
-use mmr_vectors::random::{RandomRun, finding_yaml, run_random};
-use mmr_vectors::runner::{BuiltinTarget, Report, Status, Target, run_file};
+use query::QueryError;
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,8 +59,8 @@ enum Cmd {
 enum VectorsCmd {
     /// Write every vector file from the reference (deterministic).
     Generate {
-        /// The vectors directory.
-        #[arg(long, default_value_os_t = files::default_dir())]
+        /// The vectors directory (default: this source tree's `vectors/`).
+        #[arg(long, default_value_os_t = files::source_dir())]
         dir: PathBuf,
         /// Write nothing; exit 1 if regenerating would change a file.
         #[arg(long)]
@@ -68,11 +68,11 @@ enum VectorsCmd {
     },
     /// Run vector files on both built-in implementations, case by case.
     Check {
-        /// Files to run (default: every file under --dir).
+        /// Files to run (default: every file under --dir, or the embedded ones).
         files: Vec<PathBuf>,
-        /// The vectors directory.
-        #[arg(long, default_value_os_t = files::default_dir())]
-        dir: PathBuf,
+        /// Read the vectors from this directory instead of the copy built into `mmr`.
+        #[arg(long)]
+        dir: Option<PathBuf>,
         /// Only this implementation: reference or optimized.
         #[arg(long = "impl")]
         implementation: Option<String>,
@@ -97,12 +97,12 @@ struct ConformArgs {
     /// together with an adapter command, and both are tested.
     #[arg(long, num_args = 0..=1, default_missing_value = "optimized")]
     builtin: Option<String>,
-    /// Vector files to run (default: every file under --dir).
+    /// Vector files to run (default: every file under --dir, or the embedded ones).
     #[arg(long = "vectors")]
     vector_files: Vec<PathBuf>,
-    /// The vectors directory.
-    #[arg(long, default_value_os_t = files::default_dir())]
-    dir: PathBuf,
+    /// Read the vectors from this directory instead of the copy built into `mmr`.
+    #[arg(long)]
+    dir: Option<PathBuf>,
     /// Seconds to wait for each response.
     #[arg(long, default_value_t = 10.0)]
     timeout: f64,
@@ -186,6 +186,7 @@ macro_rules! say {
     }};
 }
 
+mod query;
 mod store_cmd;
 
 /// Exit code 2 with a message.
@@ -210,7 +211,7 @@ fn main() -> ExitCode {
             dir,
             implementation,
             out,
-        }) => check(files, &dir, implementation.as_deref(), out),
+        }) => check(files, dir.as_deref(), implementation.as_deref(), out),
         Cmd::Conform(a) => conform(a),
         Cmd::Root(a) => root(a),
         Cmd::Peaks(a) => peaks(a),
@@ -262,13 +263,30 @@ fn generate(dir: &std::path::Path, check_only: bool) -> ExitCode {
     }
 }
 
-/// The files to run: the given ones, or every file under `dir`.
-fn vector_files(given: Vec<PathBuf>, dir: &std::path::Path) -> Result<Vec<PathBuf>, String> {
-    if given.is_empty() {
-        files::list(dir)
-    } else {
-        Ok(given)
+/// The files to run, loaded: the given ones, every file under `dir`, or the embedded
+/// ones. A file that does not load is a run error, not a silent omission.
+fn load_vectors(
+    given: &[PathBuf],
+    dir: Option<&std::path::Path>,
+    report: &mut Report,
+) -> Result<Vec<(String, mmr_vectors::VectorFile)>, String> {
+    if given.is_empty() && dir.is_none() {
+        return files::load_embedded();
     }
+    let base = dir.map(PathBuf::from).unwrap_or_default();
+    let paths = if given.is_empty() {
+        files::list(&base)?
+    } else {
+        given.to_vec()
+    };
+    let mut loaded = Vec::new();
+    for p in &paths {
+        match files::load(p) {
+            Ok(f) => loaded.push((files::display_name(&base, p), f)),
+            Err(e) => report.errors.push(e),
+        }
+    }
+    Ok(loaded)
 }
 
 fn progress(total: u64) -> ProgressBar {
@@ -290,23 +308,15 @@ fn progress(total: u64) -> ProgressBar {
 /// -v) and the summary.
 fn run_vectors(
     targets: &mut [&mut (dyn Target + 'static)],
-    paths: &[PathBuf],
-    dir: &std::path::Path,
+    loaded: &[(String, mmr_vectors::VectorFile)],
     out: OutArgs,
     report: &mut Report,
 ) {
-    let mut loaded = Vec::new();
-    for p in paths {
-        match files::load(p) {
-            Ok(f) => loaded.push((files::display_name(dir, p), f)),
-            Err(e) => report.errors.push(e),
-        }
-    }
     let total: usize = loaded.iter().map(|(_, f)| f.len()).sum::<usize>() * targets.len();
     let pb = progress(total as u64);
     for t in targets.iter_mut() {
-        for (name, file) in &loaded {
-            let mut tick = |r: &mmr_vectors::runner::CaseReport| {
+        for (name, file) in loaded {
+            let mut tick = |r: &mmr_conform::runner::CaseReport| {
                 pb.inc(1);
                 if !out.json && (out.verbose || r.status != Status::Pass) {
                     pb.suspend(|| say!("{}", r.line()));
@@ -337,12 +347,13 @@ fn finish(report: &Report, out: OutArgs) -> ExitCode {
 
 fn check(
     given: Vec<PathBuf>,
-    dir: &std::path::Path,
+    dir: Option<&std::path::Path>,
     which: Option<&str>,
     out: OutArgs,
 ) -> ExitCode {
-    let paths = match vector_files(given, dir) {
-        Ok(p) => p,
+    let mut report = Report::default();
+    let loaded = match load_vectors(&given, dir, &mut report) {
+        Ok(l) => l,
         Err(e) => return usage(e),
     };
     let mut targets: Vec<BuiltinTarget> = match which {
@@ -356,8 +367,7 @@ fn check(
         }
     };
     let mut refs: Vec<&mut dyn Target> = targets.iter_mut().map(|t| t as &mut dyn Target).collect();
-    let mut report = Report::default();
-    run_vectors(&mut refs, &paths, dir, out, &mut report);
+    run_vectors(&mut refs, &loaded, out, &mut report);
     finish(&report, out)
 }
 
@@ -410,13 +420,13 @@ fn conform(a: ConformArgs) -> ExitCode {
     }
     let mut report = Report::default();
     if !a.no_vectors {
-        let paths = match vector_files(a.vector_files.clone(), &a.dir) {
-            Ok(p) => p,
+        let loaded = match load_vectors(&a.vector_files, a.dir.as_deref(), &mut report) {
+            Ok(l) => l,
             Err(e) => return usage(e),
         };
         let mut refs: Vec<&mut (dyn Target + 'static)> =
             targets.iter_mut().map(|t| &mut **t).collect();
-        run_vectors(&mut refs, &paths, &a.dir, a.out, &mut report);
+        run_vectors(&mut refs, &loaded, a.out, &mut report);
         drop(refs);
     }
     if let Some(n) = a.random {
@@ -471,7 +481,7 @@ fn random_sessions(
     let (ops, findings) = run_random(target, &run, 1, &mut tick);
     pb.finish_and_clear();
     if findings.is_empty() {
-        report.cases.push(mmr_vectors::runner::CaseReport {
+        report.cases.push(mmr_conform::runner::CaseReport {
             target: target.name(),
             file: "random".into(),
             id: format!("seed-{}-sessions-{n}", a.seed),
@@ -501,7 +511,7 @@ fn random_sessions(
         if !a.out.json {
             say!("FAIL [{}] random seed {}: {reason}", target.name(), a.seed);
         }
-        report.cases.push(mmr_vectors::runner::CaseReport {
+        report.cases.push(mmr_conform::runner::CaseReport {
             target: target.name(),
             file: "random".into(),
             id: format!("seed-{}-session-{}", a.seed, f.session),

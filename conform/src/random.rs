@@ -6,16 +6,18 @@
 //! derived ops are expanded into concrete ones ([`concretize`]) so that an outside
 //! implementation can run them.
 
-use crate::exec::run_vop;
-use crate::generate::GENERATOR;
-use crate::model::{OpsCase, OpsFile, SCHEMA_VERSION, Step, VAt, VOp, VOut, VectorFile, Verdict};
-use crate::num::{Hex, U64, VNode};
 use crate::runner::Target;
 use mmr_harness::Pair;
 use mmr_harness::strategy::{Mix, ops};
 use mmr_harness::subjects::{DynProfile, RefSubject};
 use mmr_spec::ops::{Executor, Op};
 use mmr_spec::{At, Config, ProofDb};
+use mmr_vectors::exec::run_vop;
+use mmr_vectors::generate::GENERATOR;
+use mmr_vectors::model::{
+    OpsCase, OpsFile, SCHEMA_VERSION, Step, VAt, VOp, VOut, VectorFile, Verdict,
+};
+use mmr_vectors::num::{Hex, U64, VNode};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config as PtConfig, RngAlgorithm, TestRng, TestRunner};
 
@@ -114,7 +116,7 @@ pub fn concretize(exec: &Executor<RefSubject>, op: &Op) -> VOp {
             proof: h(proof),
             leaves: leaves
                 .iter()
-                .map(|l| crate::model::VLeaf {
+                .map(|l| mmr_vectors::model::VLeaf {
                     data: h(&l.data),
                     value: U64(l.value),
                 })
@@ -365,7 +367,7 @@ pub fn finding_yaml(f: &Finding, seed: u64) -> Result<String, String> {
         retain: U64(f.retain),
         ops: steps,
     };
-    crate::model::to_yaml(&VectorFile::Ops(OpsFile {
+    mmr_vectors::model::to_yaml(&VectorFile::Ops(OpsFile {
         schema_version: U64(SCHEMA_VERSION),
         generator: GENERATOR.into(),
         profile: f.profile.clone(),

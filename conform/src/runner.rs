@@ -2,9 +2,9 @@
 //! case by case, with a per-case report: pass, fail with a readable diff, or skip with the
 //! reason. Skips are listed, never silent.
 
-use crate::exec::{Builtin, Session};
-use crate::model::{ArithCase, OpsCase, Query, VOp, VOut, VectorFile};
 use mmr_spec::profiles;
+use mmr_vectors::exec::{Builtin, Session};
+use mmr_vectors::model::{ArithCase, OpsCase, Query, VOp, VOut, VectorFile};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -76,8 +76,8 @@ impl Target for BuiltinTarget {
     }
     fn query(&mut self, q: &Query) -> Result<VOut, Failure> {
         Ok(match self.which {
-            Builtin::Reference => crate::exec::arith_reference(q),
-            Builtin::Optimized => crate::exec::arith_optimized(q),
+            Builtin::Reference => mmr_vectors::exec::arith_reference(q),
+            Builtin::Optimized => mmr_vectors::exec::arith_optimized(q),
         })
     }
 }

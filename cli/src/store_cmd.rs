@@ -10,12 +10,12 @@
 //! message` on stderr, KIND the stable error kind, `storage` for the files' failures) or a
 //! proof was rejected; 2 usage or input errors.
 
+use crate::query::{self, QueryError};
 use crate::{read_leaves, usage};
 use clap::Subcommand;
 use mmr_spec::{At, Block, BlockOp, Config, Node, Profile, Proof, ProofDb, profiles};
 use mmr_storage::{PersistentDb, StorageError, store_profile};
 use mmr_vectors::num::U64;
-use mmr_vectors::query::{self, QueryError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

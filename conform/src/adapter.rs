@@ -4,9 +4,9 @@
 //! reported as such with the tail of the adapter's stderr, and the child is killed when the
 //! target is dropped or misbehaves. A misbehaving adapter is restarted for the next case.
 
-use crate::model::{Query, VOp, VOut};
 use crate::protocol::{Body, Hello, parse_response, request};
 use crate::runner::{Failure, Target};
+use mmr_vectors::model::{Query, VOp, VOut};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};

@@ -5,7 +5,8 @@ use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
 const MMR: &str = env!("CARGO_BIN_EXE_mmr");
-const DIR: &str = env!("CARGO_MANIFEST_DIR");
+/// The vectors directory: the tests run there, as a user of a checkout would.
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors");
 
 fn mmr(args: &[&str]) -> Output {
     Command::new(MMR)

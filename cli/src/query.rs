@@ -2,9 +2,9 @@
 //! for MMRs. Leaves are `HEX[:VALUE]` (Minima's `mmrcreate` style), the value a decimal u64
 //! defaulting to 0.
 
-use crate::num::{U64, VNode, parse_u64};
 use mmr_optimized::Optimized;
 use mmr_spec::{At, BatchProof, Config, Error, Leaf, Node, Profile, Proof, ProofDb};
+use mmr_vectors::num::{VNode, parse_u64};
 
 /// Why a query could not be answered: bad input (exit 2) or a failed verification (exit 1).
 #[derive(Debug)]
@@ -131,9 +131,4 @@ pub fn verify(
 /// A node in the JSON outputs.
 pub fn json_node(n: Node) -> VNode {
     VNode::from(n)
-}
-
-/// A u64 in the JSON outputs.
-pub fn json_u64(v: u64) -> U64 {
-    U64(v)
 }

@@ -4,8 +4,8 @@
 //! `id` and a `result` (a [`VOut`], errors as `{"error": "<kind>"}`), or `fatal` when the
 //! adapter itself cannot go on.
 
-use crate::model::{Query, VOp, VOut};
-use crate::num::U64;
+use mmr_vectors::model::{Query, VOp, VOut};
+use mmr_vectors::num::U64;
 use serde::{Deserialize, Serialize};
 
 /// The protocol's name, first field of the handshake.
@@ -44,7 +44,7 @@ impl Hello {
             ));
         }
         for op in &self.ops {
-            if op != "arith" && !crate::model::OP_NAMES.contains(&op.as_str()) {
+            if op != "arith" && !mmr_vectors::model::OP_NAMES.contains(&op.as_str()) {
                 return Err(format!("handshake names unknown op {op:?}"));
             }
         }
@@ -121,7 +121,7 @@ pub fn parse_response(line: &str, id: u64) -> Result<VOut, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::num::Hex;
+    use mmr_vectors::num::Hex;
 
     #[test]
     fn request_lines_carry_id_and_op() {

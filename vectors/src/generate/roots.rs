@@ -1,0 +1,415 @@
+//! Roots: the worked examples of SPEC.md D11, published roots of the real systems, and roots after every kind of change.
+
+use super::*;
+
+pub(super) fn roots(c: &mut Cases) -> Result<(), String> {
+    let mut b = c.session();
+    b.info();
+    b.state(cur());
+    b.run(VOp::LeafSet { at: cur() });
+    c.add(
+        b,
+        "empty-state",
+        "D11: the root of the empty MMR (size 0). Profiles without an empty root (ckb, minima) fail with empty-root.",
+        &["empty-root"],
+    );
+
+    let mut b = c.session();
+    for i in 0..12 {
+        b.append(&leaf_data(i), i + 1);
+        b.state(cur());
+    }
+    c.add(
+        b,
+        "append-sequence-12",
+        "D1, D6, D9-D11: twelve appends (leaf i: data [i], value i+1), the state after each: size, leaf count, root and peaks.",
+        &[],
+    );
+
+    let mut b = c.session();
+    let four: [(&str, u64); 4] = [("000102", 1), ("010203", 2), ("020304", 3), ("030405", 4)];
+    for (d, v) in four {
+        b.append(&mmr_spec::from_hex(d).expect("hex"), v);
+        b.state(cur());
+    }
+    for pos in 0..7 {
+        b.run(VOp::Node {
+            at: cur(),
+            pos: u(pos),
+        });
+    }
+    let spec_example = c.name() == "default";
+    c.add_source(
+        b,
+        "four-leaves-worked-example",
+        "D11 worked example: leaves 000102:1, 010203:2, 020304:3, 030405:4, the root after each and every node of the 4-leaf MMR.",
+        &[],
+        spec_example.then_some("spec/SPEC.md D11 (values computed by spec/examples/default_profile.py)"),
+    );
+
+    let mut b = c.session();
+    b.leaves(0, 7);
+    b.state(cur());
+    for pos in 0..11 {
+        b.run(VOp::Node {
+            at: cur(),
+            pos: u(pos),
+        });
+    }
+    c.add_source(
+        b,
+        "seven-leaves-all-nodes",
+        "D1, D6, D11: seven leaves (data [i], value i+1), size 11, peaks 6, 9, 10, and every node.",
+        &[],
+        spec_example.then_some("spec/SPEC.md D11 second example"),
+    );
+
+    for n in [16u64, 33, 63] {
+        let mut b = c.session();
+        b.leaves(0, n);
+        b.state(cur());
+        c.add(
+            b,
+            &format!("leaves-{n}"),
+            &format!(
+                "D6, D11: {n} leaves, {} peak(s): the final state.",
+                n.count_ones()
+            ),
+            &[],
+        );
+    }
+
+    let mut b = c.session();
+    b.append(b"", 0);
+    b.append(&[0xff; 64], u64::MAX - 1);
+    b.append(b"x", 1);
+    b.state(cur());
+    c.add(
+        b,
+        "extreme-values",
+        "D9: an empty leaf, a 64-byte leaf, and values summing to exactly u64::MAX.",
+        &[],
+    );
+
+    let mut b = c.session();
+    b.leaves(0, 3);
+    b.run(VOp::Node {
+        at: cur(),
+        pos: u(4),
+    });
+    c.add(
+        b,
+        "node-beyond-size",
+        "D19 node: position 4 of an MMR of size 4 is out of range.",
+        &["position-out-of-range"],
+    );
+
+    let mut b = c.session();
+    b.leaves(0, 3);
+    b.run(VOp::Node {
+        at: cur(),
+        pos: u(u64::MAX),
+    });
+    c.add(
+        b,
+        "node-u64-max",
+        "D8, D19: u64::MAX is no position.",
+        &["position-out-of-range"],
+    );
+
+    published(c)
+}
+
+/// Published values of the real systems (spec/tests/published_*.rs), as vectors.
+pub(super) fn published(c: &mut Cases) -> Result<(), String> {
+    let check = |b: &B, want: &str, what: &str| -> Result<(), String> {
+        let got = b.root(At::Current).hash.to_hex();
+        if got == want {
+            Ok(())
+        } else {
+            Err(format!(
+                "published {what}: the reference gives {got}, the source {want}"
+            ))
+        }
+    };
+    match c.name() {
+        "grin" => {
+            for (id, commit, root, src) in [
+                (
+                    "published-mwc-mainnet-genesis-output-root",
+                    "089dfcac475c94c978861b3dbef1e37b038cc13f9f78de9a4e14f31ed36e7a54c9",
+                    "2d672c228f883646d75e73f1b936991fdfb11bb177eca451587f97dea1a4f994",
+                    "mwcproject/mwc-node core/src/genesis.rs genesis_main (output_root); spec/tests/published_grin.rs",
+                ),
+                (
+                    "published-mwc-floonet-genesis-output-root",
+                    "0905a2ebf3913c7d378660a7b60e6bda983be451cb1de8779ad0f51f4d2fb079ea",
+                    "6985966efcd741c9ee42fe1a016476b74ffa1e818dfd4d3b441f8e0f876aa228",
+                    "mwcproject/mwc-node core/src/genesis.rs genesis_floo (output_root); spec/tests/published_grin.rs",
+                ),
+            ] {
+                let mut b = c.session();
+                let mut data = vec![1u8];
+                data.extend(mmr_spec::from_hex(commit).map_err(|e| e.to_string())?);
+                b.append(&data, 0);
+                b.state(cur());
+                check(&b, root, id)?;
+                c.add_source(
+                    b,
+                    id,
+                    "A one-leaf output MMR of an Mwc genesis block: the leaf is the output identifier (features 1 || commitment); the root is the published output_root.",
+                    &[],
+                    Some(src),
+                );
+            }
+            for (id, n, root) in [
+                (
+                    "published-libmw-grin-dialect-4-leaves",
+                    4usize,
+                    "531b5c35f430f911db70cbf892cec23165d291bb08e568049f2bdc8174ded78a",
+                ),
+                (
+                    "published-libmw-grin-dialect-5-leaves",
+                    5,
+                    "8479b8a461e696556726def136322f4b654986436a54c849e251b7a8a94bd62c",
+                ),
+            ] {
+                let mut b = c.session();
+                for l in [[0u8, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6]]
+                    .iter()
+                    .take(n)
+                {
+                    b.append(l, 0);
+                }
+                b.state(cur());
+                check(&b, root, id)?;
+                c.add_source(
+                    b,
+                    id,
+                    "Corroboration of grin's parent and bagging rules (not Grin-published): the leaves {0,1,2}, {1,2,3}, ... of libmw's test.",
+                    &[],
+                    Some("ltc-mweb/libmw test/tests/mmr/Test_MMR.cpp (revision 4b105a960d7c, test mmr::MMR); spec/tests/published_grin.rs"),
+                );
+            }
+            // Grin mainnet block 374274: the coinbase output at position 4091741 with its
+            // 15-item MerkleProof verifies against the header's output_root.
+            const PROOF: &str = "00000000003e6f5e000000000000000f60fe09a7601a519d9be71135404580ad9de0964c70a7619b1731dca2cd8c1ae1dce9f544df671d63ff0e05b58f070cb48e163ca8f44fb4446c9fe1fc9cfef90e4b81e7119e8cf60acb9515363ecaea1ce20d2a8ea2f6f638f79a33a19d0d7b54cfff3daf8d21c243ba4ccd2c0fbda833edfa2506b1b326059d124e0c2e27cda90268e66f2dcc7576efac9ebbb831894d7776c191671c3294c2ca0af23201498a7f5ce98d5440ca24116b40ac98b1c5e38b28c8b560afc4f4684b81ab34f8cf162201040d4779195ba0e4967d1dd8184b579208e9ebebafa2f5004c51f5902a94bf268fd498f0247e8ba1a46efec8d88fa44d5ecb206fbe728ee56c24af36442eba416ea4d06e1ea267309bc2e6f961c57069e2525d17e78748254729d7fdec56720aa85fe6d89b2756a7eeed0a7aa5d13cfb874e3c65576ec8a15d6df17d7d4856653696b10fb9ec205f5e4d1c7a1f3e2dd2994b12eeed93e84776d8dcd8a5d78aecd4f96ae95c0b090d104adf2aa84f0a1fbd8d319fea5476d1a306b2800716e60b00115a5cca678617361c5a89660b4536c56254bc8dd7035d96f05de62b042d16acaeff57c111fdf243b859984063e3fcfdf40c4c4a52889706857a7c3e90e264f30f40cc87bd20e74689f14284bc5ea0a540950dfcc8d33c503477eb1c60";
+            let bytes = mmr_spec::from_hex(PROOF).map_err(|e| e.to_string())?;
+            let proof = profiles::grin::decode_merkle_proof(&bytes, 4_091_741)
+                .map_err(|e| e.to_string())?;
+            let mut data = vec![1u8];
+            data.extend(
+                mmr_spec::from_hex(
+                    "09d33615563ba2d65acc2b295a024337166b9f520122d49730c73e8bfb43017610",
+                )
+                .map_err(|e| e.to_string())?,
+            );
+            let root = Node::new(
+                Hash::from_hex("1e9daee31b80c6b83573eacfd3048a4af57c614bd36f9acd5fb50fbd236beb16")
+                    .map_err(|e| e.to_string())?,
+                0,
+            );
+            let mut b = c.session();
+            let out = b.run(VOp::Verify {
+                root: vn(root),
+                proof: enc(&proof),
+                data: h(&data),
+                value: u(0),
+            });
+            if out != VOut::Unit {
+                return Err(format!("published grin block 374274 proof: {out}"));
+            }
+            let mut tampered = proof.clone();
+            tampered.size += 1;
+            b.run(VOp::Verify {
+                root: vn(root),
+                proof: enc(&tampered),
+                data: h(&data),
+                value: u(0),
+            });
+            c.add_source(
+                b,
+                "published-grin-mainnet-block-374274-output-proof",
+                "A real Grin mainnet MerkleProof (size 4091742, 16 peaks; the output at position 4091741 is the last peak) in D13 form verifies against the block header's output_root; the same proof with size 4091743 (an impossible size, which grin accepts) is rejected.",
+                &["invalid-size"],
+                Some("mimblewimble/grin-rfcs text/0007-node-api-v2.md (get_block 374274); mwcproject/mwc-node api/src/foreign_rpc.rs; spec/tests/published_grin.rs"),
+            );
+        }
+        "mweb" => {
+            for (id, n, root) in [
+                (
+                    "published-mweb-mmrtest-4-leaves",
+                    4usize,
+                    "9ab6e3c4a8594b9846b39b6beefe8f704c1de720f28426ddf3898bd4f8d6e45f",
+                ),
+                (
+                    "published-mweb-mmrtest-5-leaves",
+                    5,
+                    "376ef1612abbb461ab78f317569c9a19d054f2c928c79410d50403564b91c5f7",
+                ),
+            ] {
+                let mut b = c.session();
+                for l in [[0u8, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6]]
+                    .iter()
+                    .take(n)
+                {
+                    b.append(l, 0);
+                }
+                b.state(cur());
+                check(&b, root, id)?;
+                c.add_source(
+                    b,
+                    id,
+                    "MWEB's MMR test: the leaves {0,1,2}, {1,2,3}, ... and the published root.",
+                    &[],
+                    Some("litecoin-project/litecoin src/libmw/test/tests/mmr/Test_MMR.cpp (MMRTest, PMMRCacheTest); spec/tests/published_mweb.rs"),
+                );
+            }
+            mweb_published_layouts(c)?;
+        }
+        "ckb" => {
+            let mut b = c.session();
+            for i in 0u32..11 {
+                b.append(&i.to_le_bytes(), 0);
+            }
+            b.state(cur());
+            check(
+                &b,
+                "f6794677f37a57df6a5ec36ce61036e43a36c1a009d05c81c9aa685dde1fd6e3",
+                "ckb test_mmr_root",
+            )?;
+            c.add_source(
+                b,
+                "published-ckb-test-mmr-root",
+                "ckb-merkle-mountain-range's test_mmr_root: leaves u32le(0..11), root f6794677...",
+                &[],
+                Some("nervosnetwork/merkle-mountain-range src/tests/test_mmr.rs (test_mmr_root); spec/tests/published_ckb.rs"),
+            );
+            for (n, root) in [
+                (
+                    2u32,
+                    "dd1445ec419376975790d7d4e487dfa5fca42a75f41e8893bc2d8b02c527f8f4",
+                ),
+                (
+                    10,
+                    "008bc96cb3da2098e7ccacd0548b36abadb91b153b28cbc1cb513315ea60da46",
+                ),
+            ] {
+                let mut b = c.session();
+                for i in 0..n {
+                    b.append(&i.to_le_bytes(), 0);
+                }
+                b.state(cur());
+                let id = format!("published-go-port-prefix-{n}-leaves");
+                check(&b, root, &id)?;
+                c.add_source(
+                    b,
+                    &id,
+                    "Corroboration (third party, not ckb-published): the root of a prefix of the same leaves, as a Go port of ckb asserts.",
+                    &[],
+                    Some("ComposableFi/go-merkle-trees mmr/mmr_test.go (early revision, TestCalculateRoot); spec/tests/published_ckb.rs"),
+                );
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// MWEB's leaf-set and compact-bitset literals (litecoin-project/litecoin
+/// `src/libmw/test/tests/mmr/`), reproduced by sessions of the `mweb` profile: the leaf set
+/// (D20) after each step of `LeafSetTest` and `LeafSetCacheTest` (the published bytes are
+/// the bitset after our 8-byte leaf count), and the prune list (D21, D22) of
+/// `BuildCompactBitSet`.
+pub(super) fn mweb_published_layouts(c: &mut Cases) -> Result<(), String> {
+    fn leaf_set(b: &mut B, n: u64, bits: &[u8], what: &str) -> Result<(), String> {
+        let mut want = n.to_le_bytes().to_vec();
+        want.extend_from_slice(bits);
+        match b.run(VOp::LeafSet { at: cur() }) {
+            VOut::Bytes(Hex(got)) if got == want => Ok(()),
+            out => Err(format!(
+                "published {what}: the reference gives {out}, the source {}",
+                mmr_spec::to_hex(&want)
+            )),
+        }
+    }
+    let spend = |i: u64| VOp::Spend {
+        index: u(i),
+        data: h(b"spent"),
+    };
+
+    // LeafSetTest: add 0, 1, 2 ({80}, {c0}, {e0}), remove 1 ({a0}), rewind to 2 leaves
+    // restoring leaf 1 ({c0}).
+    let what = "mweb LeafSetTest";
+    let mut b = c.session();
+    leaf_set(&mut b, 0, &[], what)?;
+    for (i, bits) in [(0u64, 0x80u8), (1, 0xc0), (2, 0xe0)] {
+        b.append(&leaf_data(i), 0);
+        leaf_set(&mut b, i + 1, &[bits], what)?;
+        b.commit();
+    }
+    b.run(spend(1));
+    leaf_set(&mut b, 3, &[0xa0], what)?;
+    b.commit();
+    b.run(VOp::Rewind { height: u(2) });
+    leaf_set(&mut b, 2, &[0xc0], what)?;
+    c.add_source(
+        b,
+        "published-mweb-leafset-test",
+        "D20 in MWEB's layout: the leaf-set bitset after adding leaves 0, 1, 2 (80, c0, e0), spending leaf 1 (a0) and rewinding to the two-leaf block (c0), as MWEB's LeafSetTest asserts (its ILeafSet::Root hashes exactly these ceil(n/8) bytes).",
+        &[],
+        Some("litecoin-project/litecoin src/libmw/test/tests/mmr/Test_LeafSet.cpp (LeafSetTest); spec/tests/published_mweb.rs"),
+    );
+
+    // LeafSetCacheTest: leaves 0, 1, 2, 4 of 5 ({e8}); then leaf 5 added, leaf 2 removed
+    // ({cc}). Leaf 3, which the test never adds, is appended and spent here.
+    let what = "mweb LeafSetCacheTest";
+    let mut b = c.session();
+    for i in 0..5u64 {
+        b.append(&leaf_data(i), 0);
+    }
+    b.run(spend(3));
+    leaf_set(&mut b, 5, &[0xe8], what)?;
+    b.append(&leaf_data(5), 0);
+    b.run(spend(2));
+    leaf_set(&mut b, 6, &[0xcc], what)?;
+    c.add_source(
+        b,
+        "published-mweb-leafsetcache-test",
+        "D20 in MWEB's layout: unspent leaves 0, 1, 2, 4 of 5 give the bitset e8; adding leaf 5 and spending leaf 2 gives cc, as MWEB's LeafSetCacheTest asserts.",
+        &[],
+        Some("litecoin-project/litecoin src/libmw/test/tests/mmr/Test_LeafSetCache.cpp (LeafSetCacheTest); spec/tests/published_mweb.rs"),
+    );
+
+    // BuildCompactBitSet: 50 leaves, unspent 2, 9, 26, 27, 30..50; 34 positions dropped.
+    const BITS: &str = "1100000111111000001100111111000111111111111110110000011000000000000000000000000000000000000000000000";
+    let mut b = c.session();
+    for i in 0..50u64 {
+        b.append(&leaf_data(i), 0);
+    }
+    b.commit();
+    for i in (0..30u64).filter(|i| ![2, 9, 26, 27].contains(i)) {
+        b.run(spend(i));
+    }
+    b.commit();
+    b.run(VOp::Compact { horizon: u(2) });
+    let out = b.run(VOp::PruneList);
+    let bits = match &out {
+        VOut::Bytes(Hex(bytes)) => bytes.iter().map(|x| format!("{x:08b}")).collect::<String>(),
+        _ => String::new(),
+    };
+    if bits.len() != 104 || &bits[..100] != BITS || &bits[100..] != "0000" {
+        return Err(format!(
+            "published mweb BuildCompactBitSet: the reference gives {out}, the source {BITS}"
+        ));
+    }
+    b.state(cur());
+    c.add_source(
+        b,
+        "published-mweb-build-compact-bitset",
+        "D21, D22: 50 leaves of which 2, 9, 26, 27 and 30..50 stay unspent; compaction drops 34 positions, and the prune list (100 bits, MSB-first) is the compact bitset MWEB's BuildCompactBitSet test asserts: 1100000111111000001100111111000111111111111110110000011 followed by zeros.",
+        &[],
+        Some("litecoin-project/litecoin src/libmw/test/tests/mmr/Test_MMRUtil.cpp (BuildCompactBitSet); ltc-mweb/litecoin same path (mmr::MMRUtil::BuildCompactBitSet); spec/tests/published_mweb.rs"),
+    );
+    Ok(())
+}
