@@ -31,8 +31,9 @@ fn main() {
         .collect();
     subdirs.sort();
     let mut vectors = String::new();
+    // The whole crate directory: a new vector directory or file must re-run this script.
+    println!("cargo:rerun-if-changed=.");
     for sub in &subdirs {
-        println!("cargo:rerun-if-changed={sub}");
         if NOT_VECTORS.contains(&sub.as_str()) {
             continue;
         }
@@ -53,7 +54,6 @@ fn main() {
         writeln!(profiles, "    ({:?}, include_str!({:?})),", f, path)
             .expect("writing to a String");
     }
-    println!("cargo:rerun-if-changed=build.rs");
     let code = format!(
         "/// Every vector file: (path relative to the vectors directory, text).\n\
          pub static VECTOR_FILES: &[(&str, &str)] = &[\n{vectors}];\n\

@@ -5,6 +5,7 @@
 //! and `ckb` (ckb-merkle-mountain-range 0.6.1 with the merge of its own tests).
 
 mod ckb;
+pub mod declared;
 mod default;
 pub mod grin;
 pub mod minima;

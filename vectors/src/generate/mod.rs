@@ -56,7 +56,7 @@ pub fn generate_all() -> Result<Vec<Generated>, String> {
         path: "any/arith.yaml".into(),
         file: VectorFile::Arith(arith_file()?),
     }];
-    for p in profiles::all() {
+    for p in crate::profiles::all() {
         for topic in TOPICS {
             let mut c = Cases::new(p);
             match *topic {

@@ -311,6 +311,40 @@ pub(super) fn published(c: &mut Cases) -> Result<(), String> {
                 );
             }
         }
+        "mmriver-sha256" => {
+            // KAT39 of the MMRIVER draft: the leaf at position i is SHA-256(u64be(i)), i.e.
+            // leaf data u64be(i) under this profile's `leaf: [data]`.
+            let mut b = c.session();
+            for _ in 0..21 {
+                let pos = b.db().size();
+                b.append(&pos.to_be_bytes(), 0);
+                b.state(cur());
+            }
+            for pos in 0..39 {
+                b.run(VOp::Node {
+                    at: cur(),
+                    pos: u(pos),
+                });
+            }
+            let node30 = b.node(At::Current, 30).hash.to_hex();
+            if node30 != "d4fb5649422ff2eaf7b1c0b851585a8cfd14fb08ce11addb30075a96309582a7" {
+                return Err(format!(
+                    "published KAT39 node 30: the reference gives {node30}"
+                ));
+            }
+            check(
+                &b,
+                "4db410784acb1bf53b14033e074c88164c225639df2dbfce5c86ec0614028fdd",
+                "checkpointed-local-log root of KAT39",
+            )?;
+            c.add_source(
+                b,
+                "published-mmriver-kat39",
+                "The MMRIVER draft's KAT39: 21 leaves SHA-256(u64be(pos)), every one of the 39 nodes as published; the bagged roots as checkpointed-local-log 0.7.0 computes them (vectors/tests/profiles.rs checks every node and root).",
+                &[],
+                Some("datatrails/go-datatrails-merklelog mmr/draft_kat39_test.go (KAT39Nodes) at 29710b0f4ada0c0b1e23e253c5f3ee910bb75af1; checkpointed-local-log 0.7.0 (PyPI) cll/checkpoint/core.py root_from_peaks; vectors/tests/profiles.rs"),
+            );
+        }
         _ => {}
     }
     Ok(())

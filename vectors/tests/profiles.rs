@@ -1,0 +1,251 @@
+//! Profile files (declarative profiles, SPEC.md D10): the built-in profiles are expressible
+//! in them, the shipped MMRIVER-style file reproduces published values of that layout, and
+//! malformed files are refused with the place named.
+
+use mmr_optimized::Optimized;
+use mmr_reference::Reference;
+use mmr_spec::{At, Config, Hash, Node, Profile, ProofDb, profiles};
+use mmr_vectors::profiles::{parse_profile, shipped};
+
+fn builtin_file(name: &str) -> String {
+    let path = format!(
+        "{}/profiles/builtin/{name}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Every node and every root of an MMR of 0..n leaves with varied data and values.
+fn trace<P: Profile>(p: P, n: u64) -> Vec<(u64, Result<Node, mmr_spec::ErrorKind>, Vec<Node>)> {
+    let mut db = Reference::new(p, Config::default());
+    let mut out = Vec::new();
+    for i in 0..=n {
+        let root = db.root(At::Current).map_err(|e| e.kind());
+        let nodes = (0..db.size())
+            .map(|pos| db.node(At::Current, pos).unwrap())
+            .collect();
+        out.push((db.size(), root, nodes));
+        let data: Vec<u8> = (0..(i % 7) * 9).map(|k| (k * 31 + i) as u8).collect();
+        db.append(&data, i * 1_000_003 % 977).unwrap();
+    }
+    out
+}
+
+#[test]
+fn each_builtin_profile_file_gives_the_builtin_profiles_hashes_and_roots() {
+    for name in ["default", "grin", "mweb", "ckb", "minima"] {
+        let declared = parse_profile(&builtin_file(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let builtin = profiles::by_name(name).unwrap();
+        assert_eq!(declared.name(), name);
+        assert_eq!(declared.bagging(), builtin.bagging(), "{name}");
+        assert_eq!(declared.empty_root(), builtin.empty_root(), "{name}");
+        assert_eq!(
+            trace(&declared, 40),
+            trace(builtin, 40),
+            "{name}: roots or nodes differ"
+        );
+        // The bagging primitives directly, on nodes with values.
+        let a = Node::new(Hash([7; 32]), 5);
+        let b = Node::new(Hash([9; 32]), 11);
+        assert_eq!(
+            declared.bag_hash(11, &a, &b, 16),
+            builtin.bag_hash(11, &a, &b, 16),
+            "{name}"
+        );
+        if builtin.bagging() == mmr_spec::Bagging::Flat {
+            assert_eq!(
+                declared.commit_hash(11, 16, &[a, b]),
+                builtin.commit_hash(11, 16, &[a, b]),
+                "{name}"
+            );
+        }
+    }
+}
+
+/// The 39 nodes of the MMRIVER draft's KAT39 (leaf at position i = SHA-256(u64be(i))),
+/// from datatrails/go-datatrails-merklelog `mmr/draft_kat39_test.go` (`KAT39Nodes`) at
+/// 29710b0f4ada0c0b1e23e253c5f3ee910bb75af1.
+const KAT39_NODES: [&str; 39] = [
+    "af5570f5a1810b7af78caf4bc70a660f0df51e42baf91d4de5b2328de0e83dfc",
+    "cd2662154e6d76b2b2b92e70c0cac3ccf534f9b74eb5b89819ec509083d00a50",
+    "ad104051c516812ea5874ca3ff06d0258303623d04307c41ec80a7a18b332ef8",
+    "d5688a52d55a02ec4aea5ec1eadfffe1c9e0ee6a4ddbe2377f98326d42dfc975",
+    "8005f02d43fa06e7d0585fb64c961d57e318b27a145c857bcd3a6bdb413ff7fc",
+    "9a18d3bc0a7d505ef45f985992270914cc02b44c91ccabba448c546a4b70f0f0",
+    "827f3213c1de0d4c6277caccc1eeca325e45dfe2c65adce1943774218db61f88",
+    "a3eb8db89fc5123ccfd49585059f292bc40a1c0d550b860f24f84efb4760fbf2",
+    "4c0e071832d527694adea57b50dd7b2164c2a47c02940dcf26fa07c44d6d222a",
+    "b8faf5f748f149b04018491a51334499fd8b6060c42a835f361fa9665562d12d",
+    "8d85f8467240628a94819b26bee26e3a9b2804334c63482deacec8d64ab4e1e7",
+    "0b5000b73a53f0916c93c68f4b9b6ba8af5a10978634ae4f2237e1f3fbe324fa",
+    "6f3360ad3e99ab4ba39f2cbaf13da56ead8c9e697b03b901532ced50f7030fea",
+    "508326f17c5f2769338cb00105faba3bf7862ca1e5c9f63ba2287e1f3cf2807a",
+    "78b2b4162eb2c58b229288bbcb5b7d97c7a1154eed3161905fb0f180eba6f112",
+    "e66c57014a6156061ae669809ec5d735e484e8fcfd540e110c9b04f84c0b4504",
+    "998e907bfbb34f71c66b6dc6c40fe98ca6d2d5a29755bc5a04824c36082a61d1",
+    "f4a0db79de0fee128fbe95ecf3509646203909dc447ae911aa29416bf6fcba21",
+    "5bc67471c189d78c76461dcab6141a733bdab3799d1d69e0c419119c92e82b3d",
+    "1b8d0103e3a8d9ce8bda3bff71225be4b5bb18830466ae94f517321b7ecc6f94",
+    "0a4d7e66c92de549b765d9e2191027ff2a4ea8a7bd3eb04b0ed8ee063bad1f70",
+    "61b3ff808934301578c9ed7402e3dd7dfe98b630acdf26d1fd2698a3c4a22710",
+    "7a42e3892368f826928202014a6ca95a3d8d846df25088da80018663edf96b1c",
+    "aed2b8245fdc8acc45eda51abc7d07e612c25f05cadd1579f3474f0bf1f6bdc6",
+    "dd7efba5f1824103f1fa820a5c9e6cd90a82cf123d88bd035c7e5da0aba8a9ae",
+    "561f627b4213258dc8863498bb9b07c904c3c65a78c1a36bca329154d1ded213",
+    "1209fe3bc3497e47376dfbd9df0600a17c63384c85f859671956d8289e5a0be8",
+    "6b4a3bd095c63d1dffae1ac03eb8264fdce7d51d2ac26ad0ebf9847f5b9be230",
+    "4459f4d6c764dbaa6ebad24b0a3df644d84c3527c961c64aab2e39c58e027eb1",
+    "77651b3eec6774e62545ae04900c39a32841e2b4bac80e2ba93755115252aae1",
+    "d4fb5649422ff2eaf7b1c0b851585a8cfd14fb08ce11addb30075a96309582a7",
+    "1664a6e0ea12d234b4911d011800bb0f8c1101a0f9a49a91ee6e2493e34d8e7b",
+    "707d56f1f282aee234577e650bea2e7b18bb6131a499582be18876aba99d4b60",
+    "0c9f36783b5929d43c97fe4b170d12137e6950ef1b3a8bd254b15bbacbfdee7f",
+    "4d75f61869104baa4ccff5be73311be9bdd6cc31779301dfc699479403c8a786",
+    "0764c726a72f8e1d245f332a1d022fffdada0c4cb2a016886e4b33b66cb9a53f",
+    "c861552e9e17c41447d375c37928f9fa5d387d1e8470678107781c20a97ebc8f",
+    "6a169105dcc487dbbae5747a0fd9b1d33a40320cf91cf9a323579139e7ff72aa",
+    "e9a5f5201eb3c3c856e0a224527af5ac7eb1767fb1aff9bd53ba41a60cde9785",
+];
+
+/// The bagged root after each of the 21 leaves of KAT39, computed with an independent
+/// library: checkpointed-local-log 0.7.0 from PyPI, `cll/checkpoint/core.py` (`add_leaf`
+/// with leaf hash SHA-256(u64be(pos)), then `root_from_peaks(peaks(size))`).
+const CLL_ROOTS: [(u64, &str); 21] = [
+    (
+        1,
+        "af5570f5a1810b7af78caf4bc70a660f0df51e42baf91d4de5b2328de0e83dfc",
+    ),
+    (
+        3,
+        "ad104051c516812ea5874ca3ff06d0258303623d04307c41ec80a7a18b332ef8",
+    ),
+    (
+        4,
+        "929c068b8433d13f146470a0c580700bb6dd70c85188b2549558a874f8b4e708",
+    ),
+    (
+        7,
+        "827f3213c1de0d4c6277caccc1eeca325e45dfe2c65adce1943774218db61f88",
+    ),
+    (
+        8,
+        "eb0598e8341494c0fddd83b62a5c2804a68cef39efc6330256ab794185f291fd",
+    ),
+    (
+        10,
+        "a9eccd3b75c238c35f905068039d5a2df2b5452ce345d1dca0c3afa079302c6c",
+    ),
+    (
+        11,
+        "431b6169cbe353ae6dcdc43dd0ac3442794a48c159aa8b6837bb66cabc9fa55d",
+    ),
+    (
+        15,
+        "78b2b4162eb2c58b229288bbcb5b7d97c7a1154eed3161905fb0f180eba6f112",
+    ),
+    (
+        16,
+        "f7a7d81f44cc179f6ac5a9b19dc0fb56cd6fcd2df234d4fc157acdba6c4ff3f4",
+    ),
+    (
+        18,
+        "1c6ee322ef44282ad63d79dc7ec85d6cbb05ae7bf56cad05818af133841bb2d7",
+    ),
+    (
+        19,
+        "e4819a6197f68af5052033945a8d4390cdfc08556a7e5a96d205bc2e62544c1e",
+    ),
+    (
+        22,
+        "56d0e19ca82a99def9c5f1068e68e71b4465dd1763a7bb3cfa698fab56b9ff8d",
+    ),
+    (
+        23,
+        "d47823d372bd25e3e3265e9b3070608f4b7097ab42ae513338249307e2d57cab",
+    ),
+    (
+        25,
+        "bb9f2b10b3d27992d842e0cc2e518e652209009e4b3a413a696c89a1b85d5bc0",
+    ),
+    (
+        26,
+        "c5c65e1ecdc50a4c3e55992a6ce62a6cce991c955e80e78a41cc2c58d9916b4a",
+    ),
+    (
+        31,
+        "d4fb5649422ff2eaf7b1c0b851585a8cfd14fb08ce11addb30075a96309582a7",
+    ),
+    (
+        32,
+        "c36796c38e88d94124605c4dfb7afb548c3d42a92ac1100c5cf9ee85188d0fdc",
+    ),
+    (
+        34,
+        "20bf3e26a6375ced3beb2fb1731e773716f26b05cf01839589835a1eb7cbd3e9",
+    ),
+    (
+        35,
+        "dfe19b07494d487af5b3e98d68e029bbebebbbe444b1ef2a63665c2815e1e8b5",
+    ),
+    (
+        38,
+        "0b20281396fa9328a716c6b3a8a5d6e89db2a04f41704d2d5a58c358e3b8b82a",
+    ),
+    (
+        39,
+        "4db410784acb1bf53b14033e074c88164c225639df2dbfce5c86ec0614028fdd",
+    ),
+];
+
+fn kat39_on(db: &mut dyn ProofDb) {
+    assert_eq!(db.root(At::Current).unwrap().hash, Hash::ZERO, "empty root");
+    let mut roots = Vec::new();
+    for _ in 0..21 {
+        let pos = db.size();
+        db.append(&pos.to_be_bytes(), 0).unwrap();
+        roots.push((db.size(), db.root(At::Current).unwrap().hash.to_hex()));
+    }
+    let nodes: Vec<String> = (0..39)
+        .map(|pos| db.node(At::Current, pos).unwrap().hash.to_hex())
+        .collect();
+    assert_eq!(nodes, KAT39_NODES.map(String::from).to_vec(), "KAT39 nodes");
+    let want: Vec<(u64, String)> = CLL_ROOTS.iter().map(|(s, h)| (*s, h.to_string())).collect();
+    assert_eq!(roots, want, "roots against checkpointed-local-log");
+}
+
+#[test]
+fn the_mmriver_profile_reproduces_kat39_and_checkpointed_local_log_on_both_implementations() {
+    assert!(shipped().contains(&"mmriver-sha256"), "{:?}", shipped());
+    let p = profiles::by_name("mmriver-sha256").unwrap();
+    kat39_on(&mut Reference::new(p, Config::default()));
+    kat39_on(&mut Optimized::with_profile(p, Config::default()));
+}
+
+#[test]
+fn malformed_profile_files_name_the_place() {
+    let good = builtin_file("grin");
+    let err = |text: &str| parse_profile(text).unwrap_err().to_string();
+    assert!(err("[1, 2]").contains("a YAML mapping"));
+    assert!(err(&good.replace("blake2b-256", "md5")).contains("hash \"md5\" is not one of"));
+    assert!(err(&good.replace("fold-right", "zigzag")).contains("bagging \"zigzag\""));
+    assert!(
+        err(&good.replace("leaf: [{int: pos", "leaf: [left, {int: pos"))
+            .contains("template leaf: field 1 (left) is not defined there")
+    );
+    assert!(
+        err(&good.replace("enc: u64be}, data]", "enc: u48}, data]"))
+            .contains("leaf[1]: unknown encoding \"u48\"")
+    );
+    assert!(err(&format!("{good}colour: blue\n")).contains("unknown key \"colour\""));
+    assert!(err(&good.replace("values: false", "values: 3")).contains("values is true or false"));
+    assert!(err(&good.replace("bag: [", "root: [")).contains("take a `bag` template, not `root`"));
+    assert!(err("profile: x\n").contains("`hash` is required"));
+    // A name that is taken cannot be registered again.
+    let dir = std::env::temp_dir().join(format!("mmr-profile-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("grin.yaml");
+    std::fs::write(&path, &good).unwrap();
+    let e = mmr_vectors::profiles::load_file(&path).unwrap_err();
+    assert!(e.contains("already exists"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
