@@ -5,12 +5,8 @@
 //! stdout.
 
 use clap::{Args, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use mmr_conform::adapter::ProcessTarget;
-use mmr_conform::random::{RandomRun, finding_yaml, run_random};
-use mmr_conform::runner::{BuiltinTarget, Report, Status, Target, run_file};
-use mmr_spec::{Leaf, Profile, profiles};
-use mmr_vectors::exec::{Builtin, arith_reference};
+use mmr_spec::{Leaf, Profile};
+use mmr_vectors::exec::arith_reference;
 use mmr_vectors::files;
 use mmr_vectors::model::{Query, VOut};
 use mmr_vectors::num::U64;
@@ -18,7 +14,6 @@ use query::QueryError;
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -38,7 +33,7 @@ enum Cmd {
     Vectors(VectorsCmd),
     /// Run the vectors (and optionally random sessions) on an implementation:
     /// `mmr conform --builtin` or `mmr conform -- python3 adapter.py`.
-    Conform(ConformArgs),
+    Conform(conform_cmd::ConformArgs),
     /// Print the root of the MMR of the given leaves (HEX[:VALUE] arguments or stdin lines).
     Root(LeavesArgs),
     /// Print the peaks (position, hash, value) of the MMR of the given leaves.
@@ -82,47 +77,13 @@ enum VectorsCmd {
 }
 
 #[derive(Args, Clone, Copy)]
-struct OutArgs {
-    /// Machine-readable JSON report on stdout.
+pub(crate) struct OutArgs {
+    /// Machine-readable JSON report on stdout (with the adapters' stderr tails).
     #[arg(long)]
-    json: bool,
-    /// List passing cases too.
+    pub json: bool,
+    /// List every case (passes and skips too) and the counts per file.
     #[arg(short, long)]
-    verbose: bool,
-}
-
-#[derive(Args)]
-struct ConformArgs {
-    /// Test a built-in implementation (optimized, the default, or reference); may be given
-    /// together with an adapter command, and both are tested.
-    #[arg(long, num_args = 0..=1, default_missing_value = "optimized")]
-    builtin: Option<String>,
-    /// Vector files to run (default: every file under --dir, or the embedded ones).
-    #[arg(long = "vectors")]
-    vector_files: Vec<PathBuf>,
-    /// Read the vectors from this directory instead of the copy built into `mmr`.
-    #[arg(long)]
-    dir: Option<PathBuf>,
-    /// Seconds to wait for each response.
-    #[arg(long, default_value_t = 10.0)]
-    timeout: f64,
-    /// Run N random sessions against the reference after the vectors.
-    #[arg(long, value_name = "N")]
-    random: Option<u64>,
-    /// Seed of the random sessions.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-    /// Profile of the random sessions (default: the first the implementation supports).
-    #[arg(long)]
-    profile: Option<String>,
-    /// Skip the vectors (random sessions only).
-    #[arg(long)]
-    no_vectors: bool,
-    #[command(flatten)]
-    out: OutArgs,
-    /// The adapter command and its arguments, after `--`.
-    #[arg(last = true)]
-    command: Vec<String>,
+    pub verbose: bool,
 }
 
 #[derive(Args)]
@@ -186,6 +147,7 @@ macro_rules! say {
     }};
 }
 
+mod conform_cmd;
 mod query;
 mod store_cmd;
 
@@ -211,8 +173,8 @@ fn main() -> ExitCode {
             dir,
             implementation,
             out,
-        }) => check(files, dir.as_deref(), implementation.as_deref(), out),
-        Cmd::Conform(a) => conform(a),
+        }) => conform_cmd::check(files, dir.as_deref(), implementation.as_deref(), out),
+        Cmd::Conform(a) => conform_cmd::conform(a),
         Cmd::Root(a) => root(a),
         Cmd::Peaks(a) => peaks(a),
         Cmd::Prove(a) => prove(a),
@@ -263,275 +225,11 @@ fn generate(dir: &std::path::Path, check_only: bool) -> ExitCode {
     }
 }
 
-/// The files to run, loaded: the given ones, every file under `dir`, or the embedded
-/// ones. A file that does not load is a run error, not a silent omission.
-fn load_vectors(
-    given: &[PathBuf],
-    dir: Option<&std::path::Path>,
-    report: &mut Report,
-) -> Result<Vec<(String, mmr_vectors::VectorFile)>, String> {
-    if given.is_empty() && dir.is_none() {
-        return files::load_embedded();
-    }
-    let base = dir.map(PathBuf::from).unwrap_or_default();
-    let paths = if given.is_empty() {
-        files::list(&base)?
-    } else {
-        given.to_vec()
-    };
-    let mut loaded = Vec::new();
-    for p in &paths {
-        match files::load(p) {
-            Ok(f) => loaded.push((files::display_name(&base, p), f)),
-            Err(e) => report.errors.push(e),
-        }
-    }
-    Ok(loaded)
-}
-
-fn progress(total: u64) -> ProgressBar {
-    let pb = ProgressBar::new(total);
-    if std::io::stderr().is_terminal() {
-        pb.set_draw_target(ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {pos}/{len} cases {msg} [{elapsed_precise}]")
-        {
-            pb.set_style(style);
-        }
-    } else {
-        pb.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    pb
-}
-
-/// Runs files on targets, printing per-case lines (failures and skips always, passes with
-/// -v) and the summary.
-fn run_vectors(
-    targets: &mut [&mut (dyn Target + 'static)],
-    loaded: &[(String, mmr_vectors::VectorFile)],
-    out: OutArgs,
-    report: &mut Report,
-) {
-    let total: usize = loaded.iter().map(|(_, f)| f.len()).sum::<usize>() * targets.len();
-    let pb = progress(total as u64);
-    for t in targets.iter_mut() {
-        for (name, file) in loaded {
-            let mut tick = |r: &mmr_conform::runner::CaseReport| {
-                pb.inc(1);
-                if !out.json && (out.verbose || r.status != Status::Pass) {
-                    pb.suspend(|| say!("{}", r.line()));
-                }
-            };
-            let reports = run_file(&mut **t, name, file, &mut tick);
-            report.cases.extend(reports);
-        }
-    }
-    pb.finish_and_clear();
-}
-
-fn finish(report: &Report, out: OutArgs) -> ExitCode {
-    if out.json {
-        say!("{}", report.to_json());
-    } else {
-        for e in &report.errors {
-            eprintln!("error: {e}");
-        }
-        say!("{}", report.summary_line());
-    }
-    if report.ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
-}
-
-fn check(
-    given: Vec<PathBuf>,
-    dir: Option<&std::path::Path>,
-    which: Option<&str>,
-    out: OutArgs,
-) -> ExitCode {
-    let mut report = Report::default();
-    let loaded = match load_vectors(&given, dir, &mut report) {
-        Ok(l) => l,
-        Err(e) => return usage(e),
-    };
-    let mut targets: Vec<BuiltinTarget> = match which {
-        None | Some("both") => Builtin::BOTH.into_iter().map(BuiltinTarget::new).collect(),
-        Some("reference") => vec![BuiltinTarget::new(Builtin::Reference)],
-        Some("optimized") => vec![BuiltinTarget::new(Builtin::Optimized)],
-        Some(other) => {
-            return usage(format!(
-                "--impl {other}: expected reference, optimized or both"
-            ));
-        }
-    };
-    let mut refs: Vec<&mut dyn Target> = targets.iter_mut().map(|t| t as &mut dyn Target).collect();
-    run_vectors(&mut refs, &loaded, out, &mut report);
-    finish(&report, out)
-}
-
-fn conform(a: ConformArgs) -> ExitCode {
-    let timeout = if a.timeout.is_finite() && a.timeout > 0.0 {
-        Duration::from_secs_f64(a.timeout)
-    } else {
-        return usage("--timeout must be a positive number of seconds");
-    };
-    if a.builtin.is_none() && a.command.is_empty() {
-        return usage(
-            "nothing to test: give --builtin and/or an adapter command after -- (e.g. mmr conform -- python3 vectors/adapters/python/adapter.py)",
-        );
-    }
-    // Every implementation named: the built-in one and/or an outside adapter. Each runs
-    // the same vectors and random sessions, and the report lists them side by side.
-    let mut targets: Vec<Box<dyn Target>> = Vec::new();
-    if let Some(name) = &a.builtin {
-        let which = match name.as_str() {
-            "optimized" => Builtin::Optimized,
-            "reference" => Builtin::Reference,
-            other => {
-                return usage(format!(
-                    "--builtin {other}: expected optimized or reference"
-                ));
-            }
-        };
-        targets.push(Box::new(BuiltinTarget::new(which)));
-    }
-    if !a.command.is_empty() {
-        match ProcessTarget::start(a.command.clone(), timeout) {
-            Ok(process) => {
-                if !a.out.json {
-                    let h = process.hello();
-                    say!(
-                        "adapter {}: profiles [{}], ops [{}]",
-                        h.name,
-                        h.profiles.join(", "),
-                        h.ops.join(", ")
-                    );
-                }
-                targets.push(Box::new(process));
-            }
-            Err(e) => {
-                let mut report = Report::default();
-                report.errors.push(e);
-                return finish(&report, a.out);
-            }
-        }
-    }
-    let mut report = Report::default();
-    if !a.no_vectors {
-        let loaded = match load_vectors(&a.vector_files, a.dir.as_deref(), &mut report) {
-            Ok(l) => l,
-            Err(e) => return usage(e),
-        };
-        let mut refs: Vec<&mut (dyn Target + 'static)> =
-            targets.iter_mut().map(|t| &mut **t).collect();
-        run_vectors(&mut refs, &loaded, a.out, &mut report);
-        drop(refs);
-    }
-    if let Some(n) = a.random {
-        for target in targets.iter_mut() {
-            if let Err(code) = random_sessions(&mut **target, &a, n, &mut report) {
-                return code;
-            }
-        }
-    }
-    finish(&report, a.out)
-}
-
-/// `--random N`: random sessions on one target against the reference, shrinking failures.
-fn random_sessions(
-    target: &mut dyn Target,
-    a: &ConformArgs,
-    n: u64,
-    report: &mut Report,
-) -> Result<(), ExitCode> {
-    let profile = match &a.profile {
-        Some(p) => match profiles::by_name(p) {
-            Some(p) => p,
-            None => {
-                return Err(usage(format!(
-                    "unknown profile {p} (known: {})",
-                    profiles::names().join(", ")
-                )));
-            }
-        },
-        None => match profiles::all()
-            .into_iter()
-            .find(|p| target.supports_profile(p.name()))
-        {
-            Some(p) => p,
-            None => return Err(usage("the implementation supports no shipped profile")),
-        },
-    };
-    let run = RandomRun {
-        sessions: n,
-        seed: a.seed,
-        profile,
-        max_len: 40,
-        shrink_budget: 400,
-    };
-    let pb = progress(n);
-    let mut tick = |_k: u64, failed: bool| {
-        pb.inc(1);
-        if failed {
-            pb.set_message("failure found, shrinking");
-        }
-    };
-    let (ops, findings) = run_random(target, &run, 1, &mut tick);
-    pb.finish_and_clear();
-    if findings.is_empty() {
-        report.cases.push(mmr_conform::runner::CaseReport {
-            target: target.name(),
-            file: "random".into(),
-            id: format!("seed-{}-sessions-{n}", a.seed),
-            status: Status::Pass,
-            reason: format!("{ops} ops agreed with the reference"),
-            flags: vec![],
-        });
-        if !a.out.json {
-            say!(
-                "random [{}]: {n} session(s), {ops} ops, seed {}: all agree with the reference",
-                target.name(),
-                a.seed
-            );
-        }
-    }
-    for f in findings {
-        let yaml = finding_yaml(&f, a.seed).unwrap_or_else(|e| format!("# cannot render: {e}"));
-        let reason = format!(
-            "session {} differs from the reference; shrunk from {} to {} ops: {}\nminimal vector (save as a .yaml file under vectors/{}/):\n{}",
-            f.session,
-            f.original_len,
-            f.ops.len(),
-            f.reason,
-            f.profile,
-            yaml
-        );
-        if !a.out.json {
-            say!("FAIL [{}] random seed {}: {reason}", target.name(), a.seed);
-        }
-        report.cases.push(mmr_conform::runner::CaseReport {
-            target: target.name(),
-            file: "random".into(),
-            id: format!("seed-{}-session-{}", a.seed, f.session),
-            status: Status::Fail,
-            reason,
-            flags: vec![],
-        });
-    }
-    Ok(())
-}
-
 // ----- queries -----
 
+/// A shipped, shipped-file or registered profile, or exit 2 naming the known ones.
 fn profile_named(name: &str) -> Result<&'static dyn Profile, ExitCode> {
-    profiles::by_name(name).ok_or_else(|| {
-        usage(format!(
-            "unknown profile {name:?} (known: {})",
-            profiles::names().join(", ")
-        ))
-    })
+    mmr_vectors::model::profile_named(name).map_err(usage)
 }
 
 /// The leaves from the arguments, or from stdin (one per line; blank lines and `#`

@@ -224,12 +224,12 @@ fn python_adapter_passes_every_applicable_vector() {
     assert!(
         skip_reasons
             .iter()
-            .any(|r| r.contains("profile grin is not supported"))
+            .any(|r| r.contains("profile grin not declared"))
     );
     assert!(
         skip_reasons
             .iter()
-            .any(|r| r.contains("not supported: compact"))
+            .any(|r| r.contains("op compact not declared"))
     );
 }
 
@@ -259,7 +259,10 @@ fn broken_bagging_is_caught_with_a_readable_diff_and_a_minimal_vector() {
         "{out}"
     );
     assert!(out.contains("got:      {\"state\""), "{out}");
-    // Random sessions find it too, and shrink it to three appends and a read of the root.
+    // Random sessions find it too, and shrink it to three appends and a read of the root,
+    // written by --save-findings as a vector file that the built-ins pass and the broken
+    // adapter fails.
+    let dir = tmp_dir("findings");
     let o = mmr(&[
         "conform",
         "--no-vectors",
@@ -267,6 +270,8 @@ fn broken_bagging_is_caught_with_a_readable_diff_and_a_minimal_vector() {
         "10",
         "--seed",
         "1",
+        "--save-findings",
+        dir.to_str().unwrap(),
         "--",
         "python3",
         ADAPTER,
@@ -274,8 +279,15 @@ fn broken_bagging_is_caught_with_a_readable_diff_and_a_minimal_vector() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    let yaml = &out[out.find("type: ops").expect("a YAML vector")..out.rfind("0 passed").unwrap()];
-    let file = mmr_vectors::parse(yaml).expect("the printed vector parses");
+    assert!(out.contains("saved as "), "{out}");
+    let saved: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let path = saved[0].to_str().unwrap();
+    let yaml = std::fs::read_to_string(path).unwrap();
+    let file = mmr_vectors::parse(&yaml).expect("the saved vector parses");
     let mmr_vectors::VectorFile::Ops(f) = file else {
         panic!()
     };
@@ -286,6 +298,32 @@ fn broken_bagging_is_caught_with_a_readable_diff_and_a_minimal_vector() {
         3,
         "{yaml}"
     );
+    let o = mmr(&["vectors", "check", path]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let o = mmr(&[
+        "conform",
+        "--vectors",
+        path,
+        "--",
+        "python3",
+        ADAPTER,
+        "--broken=bagging",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let o = mmr(&["conform", "--vectors", path, "--", "python3", ADAPTER]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A fresh directory under the test target's temporary directory.
+fn tmp_dir(name: &str) -> std::path::PathBuf {
+    let base = std::env::var_os("CARGO_TARGET_TMPDIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let d = base.join(format!("cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
 }
 
 #[test]

@@ -4,8 +4,8 @@
 //! reported as such with the tail of the adapter's stderr, and the child is killed when the
 //! target is dropped or misbehaves. A misbehaving adapter is restarted for the next case.
 
-use crate::protocol::{Body, Hello, parse_response, request};
-use crate::runner::{Failure, Target};
+use crate::protocol::{Body, Caps, Got, Hello, parse_response, request};
+use crate::target::{Failure, Target};
 use mmr_vectors::model::{Query, VOp, VOut};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -45,7 +45,10 @@ pub struct ProcessTarget {
     command: Vec<String>,
     timeout: Duration,
     hello: Hello,
+    caps: Caps,
     running: Option<Running>,
+    /// The stderr tail of the last process, kept when it is replaced or dropped.
+    last_stderr: Vec<String>,
     next_id: u64,
     /// How many times the adapter was (re)started.
     pub starts: u64,
@@ -115,6 +118,13 @@ fn spawn(command: &[String]) -> Result<Running, String> {
 }
 
 impl Running {
+    fn stderr_lines(&self) -> Vec<String> {
+        self.stderr
+            .lock()
+            .map(|t| t.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     fn stderr_tail(&self) -> String {
         // Give the stderr reader a moment to catch the last lines of a dying process.
         std::thread::sleep(Duration::from_millis(50));
@@ -159,18 +169,20 @@ impl Running {
 impl ProcessTarget {
     /// Starts the adapter and reads its handshake (within `timeout`).
     pub fn start(command: Vec<String>, timeout: Duration) -> Result<ProcessTarget, String> {
-        let (running, hello) = Self::launch(&command, timeout)?;
+        let (running, hello, caps) = Self::launch(&command, timeout)?;
         Ok(ProcessTarget {
             command,
             timeout,
             hello,
+            caps,
             running: Some(running),
+            last_stderr: Vec::new(),
             next_id: 1,
             starts: 1,
         })
     }
 
-    fn launch(command: &[String], timeout: Duration) -> Result<(Running, Hello), String> {
+    fn launch(command: &[String], timeout: Duration) -> Result<(Running, Hello, Caps), String> {
         let mut r = spawn(command)?;
         let line = match r.read_line(timeout) {
             Ok(l) => l,
@@ -187,11 +199,14 @@ impl ProcessTarget {
                 return Err(format!("bad handshake line ({e}): {shown:?}"));
             }
         };
-        if let Err(e) = hello.validate() {
-            r.kill();
-            return Err(format!("bad handshake: {e}"));
-        }
-        Ok((r, hello))
+        let caps = match hello.validate() {
+            Ok(c) => c,
+            Err(e) => {
+                r.kill();
+                return Err(format!("bad handshake: {e}"));
+            }
+        };
+        Ok((r, hello, caps))
     }
 
     /// The adapter's handshake.
@@ -199,9 +214,15 @@ impl ProcessTarget {
         &self.hello
     }
 
-    fn call(&mut self, body: &Body<'_>) -> Result<VOut, Failure> {
+    fn call(&mut self, body: &Body<'_>) -> Result<Got, Failure> {
         if self.running.is_none() {
-            let (r, hello) = Self::launch(&self.command, self.timeout).map_err(Failure)?;
+            let (r, hello, caps) = Self::launch(&self.command, self.timeout).map_err(Failure)?;
+            if caps != self.caps {
+                return Err(Failure(format!(
+                    "the restarted adapter's handshake differs from its first one ({})",
+                    caps.describe()
+                )));
+            }
             self.running = Some(r);
             self.hello = hello;
             self.starts += 1;
@@ -228,6 +249,7 @@ impl ProcessTarget {
         };
         result.map_err(|e| {
             if let Some(r) = self.running.take() {
+                self.last_stderr = r.stderr_lines();
                 r.kill();
             }
             Failure(e)
@@ -251,24 +273,30 @@ impl Target for ProcessTarget {
     fn name(&self) -> String {
         self.hello.name.clone()
     }
-    fn supports_profile(&self, profile: &str) -> bool {
-        self.hello.profiles.iter().any(|p| p == profile)
-    }
-    fn supports_op(&self, op: &str) -> bool {
-        self.hello.ops.iter().any(|o| o == op)
+    fn caps(&self) -> &Caps {
+        &self.caps
     }
     fn reset(&mut self, profile: &str, retain: u64) -> Result<(), Failure> {
         match self.call(&Body::Reset { profile, retain })? {
-            VOut::Unit => Ok(()),
+            Got::Out(VOut::Unit) => Ok(()),
             other => Err(Failure(format!(
                 "reset answered {other}, expected \"unit\""
             ))),
         }
     }
-    fn run(&mut self, op: &VOp) -> Result<VOut, Failure> {
+    fn run(&mut self, op: &VOp) -> Result<Got, Failure> {
         self.call(&Body::Op(op))
     }
-    fn query(&mut self, q: &Query) -> Result<VOut, Failure> {
+    fn append_hash(&mut self, hash: [u8; 32], value: u64) -> Result<Got, Failure> {
+        self.call(&Body::AppendHash { hash, value })
+    }
+    fn query(&mut self, q: &Query) -> Result<Got, Failure> {
         self.call(&Body::Arith(q))
+    }
+    fn stderr_tail(&self) -> Vec<String> {
+        match &self.running {
+            Some(r) => r.stderr_lines(),
+            None => self.last_stderr.clone(),
+        }
     }
 }

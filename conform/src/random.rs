@@ -1,21 +1,25 @@
 //! Random operation sessions against the reference (`mmr conform --random N --seed S`),
-//! and shrinking of a failing session to a minimal op sequence printed as a YAML vector.
+//! and shrinking of a failing session to a minimal op sequence written as a YAML vector.
+//! With `keep_going`, sessions go on after a difference and differences are grouped by
+//! class (op, expected shape, actual shape); each class is shrunk once.
 //!
 //! Ops come from the differential harness's strategies (`mmr_harness::strategy::ops`),
 //! are resolved against the reference's state as the harness does ([`Pair::resolve`]), and
 //! derived ops are expanded into concrete ones ([`concretize`]) so that an outside
 //! implementation can run them.
 
-use crate::runner::Target;
+use crate::judge::{Judged, cannot_judge, cannot_run, class, judge};
+use crate::known::Known;
+use crate::runner::{Driver, Target};
 use mmr_harness::Pair;
 use mmr_harness::strategy::{Mix, ops};
 use mmr_harness::subjects::{DynProfile, RefSubject};
 use mmr_spec::ops::{Executor, Op};
 use mmr_spec::{At, Config, ProofDb};
-use mmr_vectors::exec::run_vop;
+use mmr_vectors::exec::{arith_reference, run_vop};
 use mmr_vectors::generate::GENERATOR;
 use mmr_vectors::model::{
-    OpsCase, OpsFile, SCHEMA_VERSION, Step, VAt, VOp, VOut, VectorFile, Verdict,
+    OpsCase, OpsFile, Query, SCHEMA_VERSION, Step, VAt, VOp, VOut, VectorFile, Verdict,
 };
 use mmr_vectors::num::{Hex, U64, VNode};
 use proptest::strategy::{Strategy, ValueTree};
@@ -242,7 +246,7 @@ pub fn concretize(exec: &Executor<RefSubject>, op: &Op) -> VOp {
     }
 }
 
-/// A session that failed, before and after shrinking.
+/// A difference found by a random session, shrunk.
 #[derive(Clone, Debug)]
 pub struct Finding {
     /// Which session (0-based) of the run.
@@ -257,50 +261,95 @@ pub struct Finding {
     pub ops: Vec<VOp>,
     /// Why the shrunk sequence fails.
     pub reason: String,
+    /// The difference's class ([`crate::judge::class`]).
+    pub class: String,
+    /// Sessions that showed this class.
+    pub count: u64,
 }
 
-/// The outcome of one session: `Ok(ops run)` or the first difference.
+/// A difference of one session: the ops up to it, why, and its class.
+struct Diff {
+    ops: Vec<VOp>,
+    reason: String,
+    class: String,
+}
+
+/// Runs `ops` on the target and the reference side by side; the first difference.
 fn replay(
     target: &mut dyn Target,
     profile: DynProfile,
     retain: u64,
     ops: &[VOp],
-) -> Result<(), String> {
-    target
-        .reset(profile.name(), retain)
-        .map_err(|f| format!("reset: {f}"))?;
+) -> Result<(), Diff> {
+    let caps = target.caps().clone();
+    let mut driver = Driver::start(target, profile.name(), retain).map_err(|f| Diff {
+        ops: vec![],
+        reason: f.0,
+        class: "reset failed".into(),
+    })?;
     let mut reference = Executor::new(RefSubject::new(profile, Config { retain }));
     for (i, op) in ops.iter().enumerate() {
         let want = run_vop(&mut reference, op);
-        match target.run(op) {
-            Ok(got) if got == want => {}
+        match driver.step(op, &want) {
             Ok(got) => {
-                return Err(format!(
-                    "op {} ({}): reference {want}, {} {got}",
-                    i + 1,
-                    op.name(),
-                    target.name()
-                ));
+                if let Judged::Fail(note) = judge(&caps, &want, &got) {
+                    return Err(Diff {
+                        ops: ops[..=i].to_vec(),
+                        reason: format!(
+                            "op {} ({}): reference {want}, {} {got}{}",
+                            i + 1,
+                            op.name(),
+                            driver.name(),
+                            note.map(|n| format!(" ({n})")).unwrap_or_default()
+                        ),
+                        class: class(op.name(), &want, &got),
+                    });
+                }
             }
-            Err(f) => return Err(format!("op {} ({}): {f}", i + 1, op.name())),
+            Err(f) => {
+                return Err(Diff {
+                    ops: ops[..=i].to_vec(),
+                    reason: format!("op {} ({}): {f}", i + 1, op.name()),
+                    class: format!("{}: adapter misbehaved", op.name()),
+                });
+            }
         }
     }
     Ok(())
 }
 
 /// Greedy shrinking: removes chunks of ops (halves, quarters, ... single ops) while the
-/// sequence still fails; at most `budget` replays.
+/// sequence still fails in the same class; at most `budget` replays.
 pub fn shrink(
+    target: &mut dyn Target,
+    profile: DynProfile,
+    retain: u64,
+    ops: Vec<VOp>,
+    budget: usize,
+) -> (Vec<VOp>, String) {
+    let (ops, reason, _) = shrink_class(target, profile, retain, ops, budget, None);
+    (ops, reason)
+}
+
+fn shrink_class(
     target: &mut dyn Target,
     profile: DynProfile,
     retain: u64,
     mut ops: Vec<VOp>,
     mut budget: usize,
-) -> (Vec<VOp>, String) {
-    let mut reason = match replay(target, profile, retain, &ops) {
-        Err(r) => r,
-        Ok(()) => return (ops, "the failure did not reproduce".into()),
+    want_class: Option<&str>,
+) -> (Vec<VOp>, String, String) {
+    let (mut reason, class) = match replay(target, profile, retain, &ops) {
+        Err(d) => (d.reason, d.class),
+        Ok(()) => {
+            return (
+                ops,
+                "the failure did not reproduce".into(),
+                want_class.unwrap_or_default().to_string(),
+            );
+        }
     };
+    let keep = want_class.map_or(class.clone(), str::to_string);
     let mut chunk = (ops.len() / 2).max(1);
     loop {
         let mut progress = false;
@@ -311,12 +360,12 @@ pub fn shrink(
             candidate.drain(i..end);
             budget -= 1;
             match replay(target, profile, retain, &candidate) {
-                Err(r) => {
-                    ops = candidate;
-                    reason = r;
+                Err(d) if d.class == keep => {
+                    ops = d.ops;
+                    reason = d.reason;
                     progress = true;
                 }
-                Ok(()) => i += chunk,
+                _ => i += chunk,
             }
         }
         if budget == 0 || (chunk == 1 && !progress) {
@@ -326,14 +375,13 @@ pub fn shrink(
             chunk = (chunk / 2).max(1);
         }
     }
-    (ops, reason)
+    (ops, reason, keep)
 }
 
 /// A shrunk finding as a ready-to-commit `ops` vector file (expected values from the
 /// reference).
 pub fn finding_yaml(f: &Finding, seed: u64) -> Result<String, String> {
-    let profile = mmr_spec::profiles::by_name(&f.profile)
-        .ok_or_else(|| format!("unknown profile {}", f.profile))?;
+    let profile = mmr_vectors::model::profile_named(&f.profile)?;
     let mut reference = Executor::new(RefSubject::new(profile, Config { retain: f.retain }));
     let steps: Vec<Step> = f
         .ops
@@ -347,11 +395,11 @@ pub fn finding_yaml(f: &Finding, seed: u64) -> Result<String, String> {
     let case = OpsCase {
         id: format!("random-seed-{seed}-session-{}", f.session),
         description: format!(
-            "Found by `mmr conform --random --seed {seed}` (session {}), shrunk from {} to {} ops; {} differs from the reference.",
+            "Found by `mmr conform --random --seed {seed}` (session {}), shrunk from {} to {} ops; class: {}.",
             f.session,
             f.original_len,
             f.ops.len(),
-            f.reason.split(": ").next().unwrap_or_default()
+            f.class
         ),
         result: if invalid {
             Verdict::Invalid
@@ -389,6 +437,12 @@ pub struct RandomRun {
     pub max_len: usize,
     /// Replays allowed for shrinking one finding.
     pub shrink_budget: usize,
+    /// Go on after a difference, grouping differences by class.
+    pub keep_going: bool,
+    /// Ops left out.
+    pub exclude_ops: Vec<String>,
+    /// Classes known to differ: counted, not shrunk.
+    pub known: Option<Known>,
 }
 
 fn rng_for(seed: u64, session: u64) -> TestRunner {
@@ -402,95 +456,301 @@ fn rng_for(seed: u64, session: u64) -> TestRunner {
     )
 }
 
-/// Generates session `k` of a run: its retention and concrete ops with the reference's
-/// outcomes, comparing with the target as it goes; returns the first difference.
-fn one_session(
-    target: &mut dyn Target,
-    run: &RandomRun,
-    k: u64,
-) -> Result<usize, (u64, Vec<VOp>, String)> {
+/// A few arithmetic queries per session, near the positions and sizes of a session and at
+/// the edges of u64, for the functions the target declares.
+fn arith_queries(runner: &mut TestRunner, target: &dyn Target) -> Vec<Query> {
+    use proptest::prelude::*;
+    let declared = &target.caps().arith;
+    if declared.is_empty() {
+        return vec![];
+    }
+    let n = prop_oneof![0u64..64, (u64::MAX - 64)..=u64::MAX, any::<u64>()];
+    let q = (n.clone(), n, 0u64..70).prop_map(|(a, b, row)| {
+        [
+            Query::Size { leaves: U64(a) },
+            Query::LeafCount { size: U64(a) },
+            Query::LeafPos { index: U64(a) },
+            Query::LeafIndex { pos: U64(a) },
+            Query::Height { pos: U64(a) },
+            Query::Peaks { size: U64(a) },
+            Query::Parent { pos: U64(a) },
+            Query::Sibling { pos: U64(a) },
+            Query::Children { pos: U64(a) },
+            Query::RowEntry { pos: U64(a) },
+            Query::Position {
+                row: U64(row),
+                entry: U64(b),
+            },
+        ]
+    });
+    let mut out = Vec::new();
+    for _ in 0..3 {
+        if let Ok(tree) = q.new_tree(runner) {
+            out.extend(
+                tree.current()
+                    .into_iter()
+                    .filter(|q| declared.contains(q.name())),
+            );
+        }
+    }
+    out
+}
+
+/// The mix with no weight on kinds of ops the target does not implement, so that a
+/// library with a few ops (append, prove, verify) gets sessions of those, not of skips.
+fn mix_for(caps: &crate::protocol::Caps, base: Mix) -> Mix {
+    let any = |ops: &[&str]| ops.iter().any(|o| caps.has_op(o));
+    let w = |on: bool, weight: u32| if on { weight } else { 0 };
+    let mix = Mix {
+        append: w(any(&["append"]), base.append),
+        change: w(any(&["update", "spend"]), base.change),
+        block: w(any(&["commit", "apply_block"]), base.block),
+        history: w(any(&["rewind", "compact", "unprune"]), base.history),
+        read: w(
+            any(&[
+                "verify_node",
+                "verify_batch_nodes",
+                "node",
+                "state",
+                "prove",
+            ]),
+            base.read.max(base.append),
+        ),
+        client: w(any(&["client_init"]), base.client),
+    };
+    let total = mix.append + mix.change + mix.block + mix.history + mix.read + mix.client;
+    if total == 0 { base } else { mix }
+}
+
+/// Ops that change no state: after a difference in one of them, a session can go on (with
+/// `keep_going`) and find other differences.
+fn is_read(op: &VOp) -> bool {
+    matches!(
+        op,
+        VOp::Info
+            | VOp::State { .. }
+            | VOp::Node { .. }
+            | VOp::IsUnspent { .. }
+            | VOp::LeafSet { .. }
+            | VOp::PruneList
+            | VOp::MmrSet { .. }
+            | VOp::Prove { .. }
+            | VOp::ProveBatch { .. }
+            | VOp::Verify { .. }
+            | VOp::VerifyNode { .. }
+            | VOp::VerifyBatch { .. }
+            | VOp::VerifyBatchNodes { .. }
+            | VOp::ClientInfo
+            | VOp::ClientProof { .. }
+            | VOp::ClientLeaf { .. }
+            | VOp::ClientVerify { .. }
+    )
+}
+
+/// One session's outcome: ops and queries that agreed, and its differences (at most one
+/// without `keep_going`; with it, every difference in a read, and the first in anything
+/// else, which ends the session). Each difference's ops replay it alone: earlier differing
+/// reads are left out.
+struct SessionOutcome {
+    retain: u64,
+    agreed: usize,
+    diffs: Vec<Diff>,
+}
+
+/// Generates session `k` of a run and compares the target with the reference as it goes.
+fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutcome {
     let mut rng = rng_for(run.seed, k);
     let retain = [0u64, 1, 2, 3, 16][(k % 5) as usize];
-    let mix = if k.is_multiple_of(2) {
-        Mix::BLOCK_HEAVY
-    } else {
-        Mix::APPEND_HEAVY
+    let mut out = SessionOutcome {
+        retain,
+        agreed: 0,
+        diffs: Vec::new(),
     };
+    let mix = mix_for(
+        target.caps(),
+        if k.is_multiple_of(2) {
+            Mix::BLOCK_HEAVY
+        } else {
+            Mix::APPEND_HEAVY
+        },
+    );
     let generated = match ops(mix, 1..run.max_len.max(2)).new_tree(&mut rng) {
         Ok(t) => t.current(),
-        Err(e) => return Err((retain, vec![], format!("generator failed: {e}"))),
+        Err(e) => {
+            out.diffs.push(Diff {
+                ops: vec![],
+                reason: format!("generator failed: {e}"),
+                class: "generator failed".into(),
+            });
+            return out;
+        }
     };
+    let caps = target.caps().clone();
+    let queries = arith_queries(&mut rng, target);
+    if !run.exclude_ops.iter().any(|e| e == "arith") {
+        for q in &queries {
+            let want = arith_reference(q);
+            let (reason, class) = match target.query(q) {
+                Ok(got) => match judge(&caps, &want, &got) {
+                    Judged::Fail(note) => (
+                        format!(
+                            "arith {}: reference {want}, {} {got}{}",
+                            serde_json::to_string(q).unwrap_or_default(),
+                            target.name(),
+                            note.map(|n| format!(" ({n})")).unwrap_or_default()
+                        ),
+                        class(&format!("arith {}", q.name()), &want, &got),
+                    ),
+                    _ => {
+                        out.agreed += 1;
+                        continue;
+                    }
+                },
+                Err(f) => (
+                    format!("arith {}: {f}", q.name()),
+                    format!("arith {}: adapter misbehaved", q.name()),
+                ),
+            };
+            out.diffs.push(Diff {
+                ops: vec![],
+                reason,
+                class,
+            });
+            if !run.keep_going {
+                return out;
+            }
+        }
+    }
     let config = Config { retain };
     let mut pair = Pair::new(run.profile, config);
-    if let Err(f) = target.reset(run.profile.name(), retain) {
-        return Err((retain, vec![], format!("reset: {f}")));
-    }
-    let mut done = Vec::new();
+    let mut driver = match Driver::start(target, run.profile.name(), retain) {
+        Ok(d) => d,
+        Err(f) => {
+            out.diffs.push(Diff {
+                ops: vec![],
+                reason: f.0,
+                class: "reset failed".into(),
+            });
+            return out;
+        }
+    };
+    // The ops so far, without the reads that differed.
+    let mut done: Vec<VOp> = Vec::new();
     for op in &generated {
         let resolved = pair.resolve(op);
         let vop = concretize(&pair.reference, &resolved);
-        if !target.supports_op(vop.name()) {
+        if cannot_run(&caps, &vop, &run.exclude_ops).is_some() {
             continue;
         }
         let want: VOut = run_vop(&mut pair.reference, &vop);
-        done.push(vop.clone());
-        match target.run(&vop) {
-            Ok(got) if got == want => {}
-            Ok(got) => {
-                let r = format!(
-                    "op {} ({}): reference {want}, adapter {got}",
-                    done.len(),
-                    vop.name()
-                );
-                return Err((retain, done, r));
-            }
-            Err(f) => {
-                let r = format!("op {} ({}): {f}", done.len(), vop.name());
-                return Err((retain, done, r));
-            }
+        if cannot_judge(&caps, &want).is_some() {
+            // The reference ran it; the target cannot be judged on it, and their states
+            // may part ways: end the session here.
+            break;
+        }
+        let (reason, class, misbehaved) = match driver.step(&vop, &want) {
+            Ok(got) => match judge(&caps, &want, &got) {
+                Judged::Fail(note) => (
+                    format!(
+                        "op {} ({}): reference {want}, {} {got}{}",
+                        done.len() + 1,
+                        vop.name(),
+                        driver.name(),
+                        note.map(|n| format!(" ({n})")).unwrap_or_default()
+                    ),
+                    class(vop.name(), &want, &got),
+                    false,
+                ),
+                _ => {
+                    done.push(vop);
+                    out.agreed += 1;
+                    continue;
+                }
+            },
+            Err(f) => (
+                format!("op {} ({}): {f}", done.len() + 1, vop.name()),
+                format!("{}: adapter misbehaved", vop.name()),
+                true,
+            ),
+        };
+        let mut ops = done.clone();
+        ops.push(vop.clone());
+        out.diffs.push(Diff { ops, reason, class });
+        if !run.keep_going || misbehaved || !is_read(&vop) {
+            return out;
         }
     }
-    Ok(done.len())
+    out
 }
 
-/// Runs the sessions; `tick(k, failed)` after each. Returns the number of ops run and the
-/// shrunk findings (at most one per session; the run stops after `max_findings`).
+/// The outcome of a random run.
+#[derive(Clone, Debug, Default)]
+pub struct RandomOutcome {
+    /// Ops and queries that agreed with the reference.
+    pub ops: usize,
+    /// Sessions run.
+    pub sessions: u64,
+    /// One shrunk finding per difference class, in order of first appearance.
+    pub findings: Vec<Finding>,
+}
+
+/// Runs the sessions; `tick(k, failed)` after each. Without `keep_going` the run stops at
+/// the first difference of a class that is not known.
 pub fn run_random(
     target: &mut dyn Target,
     run: &RandomRun,
-    max_findings: usize,
     tick: &mut dyn FnMut(u64, bool),
-) -> (usize, Vec<Finding>) {
-    let mut total = 0;
-    let mut findings = Vec::new();
-    for k in 0..run.sessions {
-        match one_session(target, run, k) {
-            Ok(n) => {
-                total += n;
-                tick(k, false);
+) -> RandomOutcome {
+    let mut out = RandomOutcome::default();
+    'sessions: for k in 0..run.sessions {
+        out.sessions += 1;
+        let s = one_session(target, run, k);
+        out.ops += s.agreed;
+        tick(k, !s.diffs.is_empty());
+        for d in s.diffs {
+            if let Some(f) = out.findings.iter_mut().find(|f| f.class == d.class) {
+                f.count += 1;
+                continue;
             }
-            Err((retain, ops, reason)) => {
-                tick(k, true);
-                let original_len = ops.len();
-                let (ops, shrunk_reason) =
-                    shrink(target, run.profile, retain, ops, run.shrink_budget);
-                findings.push(Finding {
-                    session: k,
-                    profile: run.profile.name().into(),
-                    retain,
-                    original_len,
+            let known = run
+                .known
+                .as_ref()
+                .is_some_and(|kn| kn.entry_for_class(&d.class).is_some());
+            let original_len = d.ops.len();
+            let (ops, reason) = if known || d.ops.is_empty() {
+                (d.ops, d.reason)
+            } else {
+                let (ops, r, _) = shrink_class(
+                    target,
+                    run.profile,
+                    s.retain,
+                    d.ops,
+                    run.shrink_budget,
+                    Some(&d.class),
+                );
+                (
                     ops,
-                    reason: if shrunk_reason.contains("did not reproduce") {
-                        reason
+                    if r.contains("did not reproduce") {
+                        d.reason
                     } else {
-                        shrunk_reason
+                        r
                     },
-                });
-                if findings.len() >= max_findings {
-                    break;
-                }
+                )
+            };
+            out.findings.push(Finding {
+                session: k,
+                profile: run.profile.name().into(),
+                retain: s.retain,
+                original_len,
+                ops,
+                reason,
+                class: d.class,
+                count: 1,
+            });
+            if !run.keep_going && !known {
+                break 'sessions;
             }
         }
     }
-    (total, findings)
+    out
 }

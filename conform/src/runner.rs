@@ -1,231 +1,112 @@
-//! Running vector files on a [`Target`] (a built-in implementation or an outside adapter),
-//! case by case, with a per-case report: pass, fail with a readable diff, or skip with the
-//! reason. Skips are listed, never silent.
+//! Running vector files on a [`Target`], one handler per vector kind (lighthouse ef_tests
+//! style): [`run_ops_case`] for `ops` files, [`run_arith_case`] for `arith` files. Each case
+//! passes, fails with a readable diff, is known (`--known`), or is skipped with its reason:
+//! skips are counted and listed, never silent.
 
-use mmr_spec::profiles;
-use mmr_vectors::exec::{Builtin, Session};
-use mmr_vectors::model::{ArithCase, OpsCase, Query, VOp, VOut, VectorFile};
-use serde::Serialize;
-use std::collections::BTreeSet;
-use std::fmt;
+use crate::judge::{Judged, cannot_judge, cannot_run, judge};
+use crate::known::Known;
+use crate::protocol::{Got, Leaves};
+use crate::report::{CaseReport, Status};
+pub use crate::target::{BuiltinTarget, Failure, Target};
+use mmr_spec::Profile;
+use mmr_vectors::exec::Builtin;
+use mmr_vectors::model::{ArithCase, OpsCase, VOp, VOut, VectorFile, profile_named};
 
-/// A misbehaving implementation: crashed, hung, or wrote something that is not a response.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Failure(pub String);
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// What every case of a run shares.
+#[derive(Clone, Debug, Default)]
+pub struct CaseOptions {
+    /// Ops (and `arith`) left out: cases using them are skipped.
+    pub exclude_ops: Vec<String>,
+    /// Known failures.
+    pub known: Option<Known>,
 }
 
-/// Something vectors run on.
-pub trait Target {
-    /// A name for reports.
-    fn name(&self) -> String;
-    /// Whether it implements this profile.
-    fn supports_profile(&self, profile: &str) -> bool;
-    /// Whether it implements this op (`arith` for index-arithmetic queries).
-    fn supports_op(&self, op: &str) -> bool;
-    /// Starts a new session: an empty database with this profile and retention, no client.
-    fn reset(&mut self, profile: &str, retain: u64) -> Result<(), Failure>;
-    /// Runs one op of the current session.
-    fn run(&mut self, op: &VOp) -> Result<VOut, Failure>;
-    /// Answers an index-arithmetic query.
-    fn query(&mut self, q: &Query) -> Result<VOut, Failure>;
+/// One session on a target, sending each op in the form the target takes: for targets
+/// declaring `leaves: "hashed"`, an `append` becomes `append_hash` with the leaf hash of the
+/// session's profile at the leaf's position.
+pub struct Driver<'a> {
+    target: &'a mut dyn Target,
+    profile: &'static dyn Profile,
+    leaves: u64,
 }
 
-/// A built-in implementation as a [`Target`].
-pub struct BuiltinTarget {
-    which: Builtin,
-    session: Option<Session>,
+/// The position of leaf `index` (D3): `2 index - popcount(index)`.
+fn leaf_pos(index: u64) -> Option<u64> {
+    index
+        .checked_mul(2)
+        .map(|d| d - u64::from(index.count_ones()))
 }
 
-impl BuiltinTarget {
-    /// The target for one built-in implementation.
-    pub fn new(which: Builtin) -> BuiltinTarget {
-        BuiltinTarget {
-            which,
-            session: None,
-        }
-    }
-}
-
-impl Target for BuiltinTarget {
-    fn name(&self) -> String {
-        self.which.name().into()
-    }
-    fn supports_profile(&self, profile: &str) -> bool {
-        profiles::by_name(profile).is_some()
-    }
-    fn supports_op(&self, _op: &str) -> bool {
-        true
-    }
-    fn reset(&mut self, profile: &str, retain: u64) -> Result<(), Failure> {
-        let p = profiles::by_name(profile)
-            .ok_or_else(|| Failure(format!("unknown profile {profile}")))?;
-        self.session = Some(Session::new(self.which, p, retain));
-        Ok(())
-    }
-    fn run(&mut self, op: &VOp) -> Result<VOut, Failure> {
-        let s = self
-            .session
-            .as_mut()
-            .ok_or_else(|| Failure("no session: reset first".into()))?;
-        Ok(s.run(op))
-    }
-    fn query(&mut self, q: &Query) -> Result<VOut, Failure> {
-        Ok(match self.which {
-            Builtin::Reference => mmr_vectors::exec::arith_reference(q),
-            Builtin::Optimized => mmr_vectors::exec::arith_optimized(q),
+impl<'a> Driver<'a> {
+    /// Resets the target to a fresh database of this profile and retention.
+    pub fn start(
+        target: &'a mut dyn Target,
+        profile: &str,
+        retain: u64,
+    ) -> Result<Driver<'a>, Failure> {
+        let p = profile_named(profile).map_err(Failure)?;
+        target
+            .reset(profile, retain)
+            .map_err(|f| Failure(format!("reset failed: {f}")))?;
+        Ok(Driver {
+            target,
+            profile: p,
+            leaves: 0,
         })
     }
-}
 
-/// A case's status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Every outcome matched.
-    Pass,
-    /// An outcome differed, or the implementation misbehaved.
-    Fail,
-    /// Not applicable to the target (profile or op not supported).
-    Skip,
-}
-
-/// The result of one case on one target.
-#[derive(Clone, Debug, Serialize)]
-pub struct CaseReport {
-    /// The target's name.
-    pub target: String,
-    /// The vector file.
-    pub file: String,
-    /// The case id.
-    pub id: String,
-    /// Pass, fail or skip.
-    pub status: Status,
-    /// Why it failed or was skipped (empty on pass).
-    pub reason: String,
-    /// The case's flags.
-    pub flags: Vec<String>,
-}
-
-impl CaseReport {
-    /// One line (plus the diff lines of a failure) for people.
-    pub fn line(&self) -> String {
-        let tag = match self.status {
-            Status::Pass => "PASS",
-            Status::Fail => "FAIL",
-            Status::Skip => "SKIP",
-        };
-        let mut s = format!("{tag} [{}] {}#{}", self.target, self.file, self.id);
-        if !self.reason.is_empty() {
-            for (i, l) in self.reason.lines().enumerate() {
-                s.push_str(if i == 0 { ": " } else { "\n    " });
-                s.push_str(l);
+    /// Runs one op; `expect` (the reference's outcome) names the index an append gets.
+    pub fn step(&mut self, op: &VOp, expect: &VOut) -> Result<Got, Failure> {
+        let got = match op {
+            VOp::Append { data, value } if self.target.caps().leaves == Leaves::Hashed => {
+                let index = match expect {
+                    VOut::Number(n) => n.0,
+                    _ => self.leaves,
+                };
+                let pos = leaf_pos(index).unwrap_or(u64::MAX);
+                let hash = self.profile.leaf_hash(pos, &data.0, value.0);
+                self.target.append_hash(hash.0, value.0)?
             }
+            _ => self.target.run(op)?,
+        };
+        if let (VOp::Append { .. }, VOut::Number(n)) = (op, expect) {
+            self.leaves = n.0.saturating_add(1);
         }
-        s
+        Ok(got)
+    }
+
+    /// The target's name.
+    pub fn name(&self) -> String {
+        self.target.name()
     }
 }
 
-/// Every case report of a run, with counts.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Report {
-    /// Per case.
-    pub cases: Vec<CaseReport>,
-    /// Run-level problems (an adapter that could not start, a file that did not parse).
-    pub errors: Vec<String>,
-}
-
-/// Counts of a report.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    /// Passed cases.
-    pub passed: usize,
-    /// Failed cases.
-    pub failed: usize,
-    /// Skipped cases.
-    pub skipped: usize,
-    /// Run-level errors.
-    pub errors: usize,
-}
-
-impl Report {
-    /// The counts.
-    pub fn summary(&self) -> Summary {
-        let count = |st| self.cases.iter().filter(|c| c.status == st).count();
-        Summary {
-            passed: count(Status::Pass),
-            failed: count(Status::Fail),
-            skipped: count(Status::Skip),
-            errors: self.errors.len(),
-        }
-    }
-
-    /// Whether nothing failed.
-    pub fn ok(&self) -> bool {
-        let s = self.summary();
-        s.failed == 0 && s.errors == 0
-    }
-
-    /// The summary line, in the plain form test runners read.
-    pub fn summary_line(&self) -> String {
-        let s = self.summary();
-        let mut line = format!(
-            "{} passed, {} failed, {} skipped",
-            s.passed, s.failed, s.skipped
-        );
-        if s.errors > 0 {
-            line.push_str(&format!(" ({} run error(s))", s.errors));
-        }
-        line
-    }
-
-    /// The report as JSON: `{cases, errors, summary}`.
-    pub fn to_json(&self) -> String {
-        #[derive(Serialize)]
-        struct J<'a> {
-            cases: &'a [CaseReport],
-            errors: &'a [String],
-            summary: Summary,
-        }
-        serde_json::to_string_pretty(&J {
-            cases: &self.cases,
-            errors: &self.errors,
-            summary: self.summary(),
-        })
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
-    }
-}
-
-/// The ops a case uses that the target lacks, in order of first use.
-fn unsupported_ops(target: &dyn Target, case: &OpsCase) -> Vec<&'static str> {
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for s in &case.ops {
-        let n = s.op.name();
-        if !target.supports_op(n) && seen.insert(n) {
-            out.push(n);
-        }
-    }
-    out
-}
-
-fn lenient_note(flags: &[String]) -> String {
-    let systems: Vec<&str> = flags
+/// The lenient systems a case's flags name, with their version ranges:
+/// `lenient-in:ckb<=0.6.1` gives `ckb<=0.6.1` (SCHEMA.md, "Flags").
+pub fn lenient_systems(flags: &[String]) -> Vec<&str> {
+    flags
         .iter()
-        .filter_map(|f| f.strip_prefix("lenient-in-original:"))
-        .collect();
+        .filter_map(|f| f.strip_prefix("lenient-in:"))
+        .collect()
+}
+
+fn lenient_note(flags: &[String], library: Option<&str>) -> String {
+    let systems = lenient_systems(flags);
     if systems.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "\nnote: the original {} accepts this input (flag lenient-in-original); this specification rejects it",
-            systems.join(", ")
-        )
+        return String::new();
     }
+    let under_test = library.map_or(String::new(), |l| format!(" (the adapter wraps {l})"));
+    format!(
+        "\nnote: {} accept(s) this input (flag lenient-in); this specification rejects it{under_test}",
+        systems.join(", ")
+    )
+}
+
+fn finish(mut r: CaseReport, opts: &CaseOptions) -> CaseReport {
+    if let Some(k) = &opts.known {
+        k.apply(&mut r);
+    }
+    r
 }
 
 /// Runs one ops case on a target.
@@ -234,48 +115,52 @@ pub fn run_ops_case(
     file: &str,
     profile: &str,
     case: &OpsCase,
+    opts: &CaseOptions,
 ) -> CaseReport {
-    let mut report = CaseReport {
-        target: target.name(),
-        file: file.into(),
-        id: case.id.clone(),
-        status: Status::Pass,
-        reason: String::new(),
-        flags: case.flags.clone(),
+    let mut report = CaseReport::new(&target.name(), file, &case.id, &case.flags);
+    let caps = target.caps().clone();
+    if !caps.profiles.contains(profile) {
+        report.status = Status::Skip;
+        report.reason = format!("profile {profile} not declared by {}", target.name());
+        return report;
+    }
+    let why = case.ops.iter().find_map(|s| {
+        cannot_run(&caps, &s.op, &opts.exclude_ops).or_else(|| cannot_judge(&caps, &s.expect))
+    });
+    if let Some(why) = why {
+        report.status = Status::Skip;
+        report.reason = why;
+        return report;
+    }
+    let mut driver = match Driver::start(target, profile, case.retain.0) {
+        Ok(d) => d,
+        Err(f) => {
+            report.status = Status::Fail;
+            report.reason = f.0;
+            return finish(report, opts);
+        }
     };
-    if !target.supports_profile(profile) {
-        report.status = Status::Skip;
-        report.reason = format!("profile {profile} is not supported by {}", target.name());
-        return report;
-    }
-    let missing = unsupported_ops(target, case);
-    if !missing.is_empty() {
-        report.status = Status::Skip;
-        report.reason = format!("op(s) not supported: {}", missing.join(", "));
-        return report;
-    }
-    if let Err(f) = target.reset(profile, case.retain.0) {
-        report.status = Status::Fail;
-        report.reason = format!("reset failed: {f}");
-        return report;
-    }
     for (i, step) in case.ops.iter().enumerate() {
-        match target.run(&step.op) {
-            Ok(got) if got == step.expect => {}
-            Ok(got) => {
-                report.status = Status::Fail;
-                report.reason = format!(
-                    "step {} of {} ({}) differs\nop:       {}\nexpected: {}\ngot:      {}{}",
-                    i + 1,
-                    case.ops.len(),
-                    step.op.name(),
-                    show_op(&step.op),
-                    step.expect,
-                    got,
-                    lenient_note(&case.flags)
-                );
-                return report;
-            }
+        report.ops += 1;
+        match driver.step(&step.op, &step.expect) {
+            Ok(got) => match judge(&caps, &step.expect, &got) {
+                Judged::Pass => {}
+                Judged::PassAnyError => report.any_error = true,
+                Judged::Fail(note) => {
+                    report.status = Status::Fail;
+                    report.reason = format!(
+                        "step {} of {} ({}) differs\nop:       {}\nexpected: {}\ngot:      {got}{}{}",
+                        i + 1,
+                        case.ops.len(),
+                        step.op.name(),
+                        show_op(&step.op),
+                        step.expect,
+                        note.map(|n| format!("\nnote: {n}")).unwrap_or_default(),
+                        lenient_note(&case.flags, caps.library.as_deref())
+                    );
+                    return finish(report, opts);
+                }
+            },
             Err(f) => {
                 report.status = Status::Fail;
                 report.reason = format!(
@@ -284,55 +169,68 @@ pub fn run_ops_case(
                     case.ops.len(),
                     step.op.name()
                 );
-                return report;
+                return finish(report, opts);
             }
         }
     }
-    report
+    finish(report, opts)
 }
 
 /// An op as one line of JSON, shortened for reports.
 pub fn show_op(op: &VOp) -> String {
     let s = serde_json::to_string(op).unwrap_or_default();
     if s.len() > 300 {
-        format!("{}... ({} chars)", &s[..300], s.len())
+        let cut = (0..=300)
+            .rev()
+            .find(|&i| s.is_char_boundary(i))
+            .unwrap_or(0);
+        format!("{}... ({} chars)", &s[..cut], s.len())
     } else {
         s
     }
 }
 
 /// Runs one arith case on a target.
-pub fn run_arith_case(target: &mut dyn Target, file: &str, case: &ArithCase) -> CaseReport {
-    let mut report = CaseReport {
-        target: target.name(),
-        file: file.into(),
-        id: case.id.clone(),
-        status: Status::Pass,
-        reason: String::new(),
-        flags: case.flags.clone(),
-    };
-    if !target.supports_op("arith") {
+pub fn run_arith_case(
+    target: &mut dyn Target,
+    file: &str,
+    case: &ArithCase,
+    opts: &CaseOptions,
+) -> CaseReport {
+    let mut report = CaseReport::new(&target.name(), file, &case.id, &case.flags);
+    let f = case.query.name();
+    let caps = target.caps().clone();
+    if opts.exclude_ops.iter().any(|e| e == "arith") {
         report.status = Status::Skip;
-        report.reason = "op(s) not supported: arith".into();
+        report.reason = "op arith excluded by --exclude-ops".into();
         return report;
     }
+    if !caps.arith.contains(f) {
+        report.status = Status::Skip;
+        report.reason = format!("arith function {f} not declared");
+        return report;
+    }
+    report.ops = 1;
     match target.query(&case.query) {
-        Ok(got) if got == case.expect => {}
-        Ok(got) => {
-            report.status = Status::Fail;
-            report.reason = format!(
-                "query {}\nexpected: {}\ngot:      {}",
-                serde_json::to_string(&case.query).unwrap_or_default(),
-                case.expect,
-                got
-            );
-        }
+        Ok(got) => match judge(&caps, &case.expect, &got) {
+            Judged::Pass => {}
+            Judged::PassAnyError => report.any_error = true,
+            Judged::Fail(note) => {
+                report.status = Status::Fail;
+                report.reason = format!(
+                    "query {}\nexpected: {}\ngot:      {got}{}",
+                    serde_json::to_string(&case.query).unwrap_or_default(),
+                    case.expect,
+                    note.map(|n| format!("\nnote: {n}")).unwrap_or_default(),
+                );
+            }
+        },
         Err(f) => {
             report.status = Status::Fail;
             report.reason = format!("implementation misbehaved: {f}");
         }
     }
-    report
+    finish(report, opts)
 }
 
 /// Runs every case of a file on a target, calling `tick` after each.
@@ -340,20 +238,21 @@ pub fn run_file(
     target: &mut dyn Target,
     name: &str,
     file: &VectorFile,
+    opts: &CaseOptions,
     tick: &mut dyn FnMut(&CaseReport),
 ) -> Vec<CaseReport> {
     let mut out = Vec::new();
     match file {
         VectorFile::Ops(f) => {
             for c in &f.cases {
-                let r = run_ops_case(target, name, &f.profile, c);
+                let r = run_ops_case(target, name, &f.profile, c, opts);
                 tick(&r);
                 out.push(r);
             }
         }
         VectorFile::Arith(f) => {
             for c in &f.cases {
-                let r = run_arith_case(target, name, c);
+                let r = run_arith_case(target, name, c, opts);
                 tick(&r);
                 out.push(r);
             }
@@ -365,4 +264,30 @@ pub fn run_file(
 /// The built-in targets, reference first.
 pub fn builtins() -> Vec<BuiltinTarget> {
     Builtin::BOTH.into_iter().map(BuiltinTarget::new).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaf_positions_follow_d3() {
+        let want = [0u64, 1, 3, 4, 7, 8, 10, 11, 15];
+        for (i, p) in want.iter().enumerate() {
+            assert_eq!(leaf_pos(i as u64), Some(*p));
+        }
+        assert_eq!(leaf_pos(u64::MAX), None);
+    }
+
+    #[test]
+    fn lenient_flags_carry_their_versions() {
+        let flags = vec![
+            "invalid-size".to_string(),
+            "lenient-in:ckb<=0.6.1".to_string(),
+        ];
+        assert_eq!(lenient_systems(&flags), vec!["ckb<=0.6.1"]);
+        let note = lenient_note(&flags, Some("ckb 0.6.1"));
+        assert!(note.contains("ckb<=0.6.1 accept(s) this input"), "{note}");
+        assert!(note.contains("the adapter wraps ckb 0.6.1"), "{note}");
+    }
 }

@@ -603,6 +603,21 @@ pub enum Query {
     },
 }
 
+/// Every arithmetic function's name (the `fn` tag of a [`Query`]).
+pub const ARITH_NAMES: &[&str] = &[
+    "size",
+    "leaf_count",
+    "leaf_pos",
+    "leaf_index",
+    "height",
+    "peaks",
+    "parent",
+    "sibling",
+    "children",
+    "row_entry",
+    "position",
+];
+
 impl Query {
     /// The query's name (its `fn` tag).
     pub fn name(&self) -> &'static str {
@@ -653,7 +668,7 @@ pub struct OpsCase {
     pub description: String,
     /// `valid` or `invalid`.
     pub result: Verdict,
-    /// Weaknesses targeted (invalid cases), and `lenient-in-original:<system>` where the
+    /// Weaknesses targeted (invalid cases), and `lenient-in:<system>[<range>]` where the
     /// original system accepts what this case rejects.
     pub flags: Vec<String>,
     /// Where a published value comes from (repository and path).

@@ -15,6 +15,15 @@ so the runner skips those vectors and lists them.
   bagging  the root hashes the peaks right to left;
   crash    exits at the first append;   hang  never answers a spend;
   garbage  answers the first state request with a line that is not JSON.
+
+Options that shape the handshake (protocol version 2, vectors/PROTOCOL.md), as a library
+that is not shaped like this project would need:
+  --rejected        answer every rejection as {"error":"rejected"}, without the kind;
+  --errors-any      declare "errors":"any" (with --rejected: what a library with its own
+                    error type declares);
+  --arith=F,G       declare only these arithmetic functions ("arith":[...]);
+  --profiles=P,Q    declare these profiles instead of ["default"] (empty: none);
+  --ops=A,B         declare only these ops.
 """
 import hashlib
 import json
@@ -686,14 +695,38 @@ def handle(db, req):
     raise ValueError(f"unsupported op {op}")
 
 
+def split(v):
+    return [x for x in v.split(",") if x]
+
+
 def main():
     global BROKEN
+    rejected = False
+    v2 = {}
+    profiles = ["default"]
+    ops = list(OPS)
     for a in sys.argv[1:]:
         if a.startswith("--broken="):
             BROKEN = a.split("=", 1)[1]
-    hello = {"protocol": "mmr-conformance", "version": "1",
-             "name": "python-adapter" + (f" (broken: {BROKEN})" if BROKEN else ""),
-             "profiles": ["default"], "ops": OPS}
+        elif a == "--rejected":
+            rejected = True
+        elif a == "--errors-any":
+            v2["errors"] = "any"
+        elif a.startswith("--arith="):
+            v2["arith"] = split(a.split("=", 1)[1])
+            ops = [o for o in ops if o != "arith"]
+        elif a.startswith("--profiles="):
+            profiles = split(a.split("=", 1)[1])
+        elif a.startswith("--ops="):
+            ops = split(a.split("=", 1)[1])
+        else:
+            print(f"adapter.py: unknown option {a}", file=sys.stderr)
+            sys.exit(2)
+    name = "python-adapter" + (f" (broken: {BROKEN})" if BROKEN else "")
+    if rejected:
+        name += " (rejected)"
+    hello = {"protocol": "mmr-conformance", "version": "2" if v2 else "1",
+             "name": name, "profiles": profiles, "ops": ops, **v2}
     print(json.dumps(hello), flush=True)
     db = Db(16)
     for line in sys.stdin:
@@ -713,7 +746,7 @@ def main():
                     continue
             resp = {"id": rid, "result": result}
         except Fail as f:
-            resp = {"id": rid, "result": {"error": f.kind}}
+            resp = {"id": rid, "result": {"error": "rejected" if rejected else f.kind}}
         except (ValueError, KeyError, TypeError) as e:
             resp = {"id": rid, "fatal": f"{type(e).__name__}: {e}"}
         print(json.dumps(resp), flush=True)

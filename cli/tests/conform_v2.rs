@@ -1,0 +1,308 @@
+//! `mmr conform` for libraries not shaped like ours (protocol version 2 and the runner's
+//! flags), driven through the Python adapter's handshake options: no false pass ever.
+
+use std::process::{Command, Output, Stdio};
+
+const MMR: &str = env!("CARGO_BIN_EXE_mmr");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors");
+const ADAPTER: &str = "adapters/python/adapter.py";
+
+fn mmr_in(dir: &str, args: &[&str]) -> Output {
+    Command::new(MMR)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run mmr")
+}
+
+fn mmr(args: &[&str]) -> Output {
+    mmr_in(DIR, args)
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn python() -> bool {
+    Command::new("python3").arg("--version").output().is_ok()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_str(&out(o)).unwrap_or_else(|e| panic!("{e}: {}{}", out(o), err(o)))
+}
+
+#[test]
+fn a_profile_the_adapter_does_not_declare_and_a_run_of_nothing_both_fail() {
+    if !python() {
+        return;
+    }
+    // The case: profiles [] and ops [arith], random sessions in profile default.
+    let o = mmr(&[
+        "conform",
+        "--profile",
+        "default",
+        "--random",
+        "200",
+        "--",
+        "python3",
+        ADAPTER,
+        "--profiles=",
+        "--ops=arith",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert!(
+        err(&o).contains("does not declare profile default"),
+        "{}",
+        err(&o)
+    );
+    // Every case skipped: nothing executed is a failure, not a pass.
+    let o = mmr(&[
+        "conform",
+        "--vectors",
+        "default/roots.yaml",
+        "--",
+        "python3",
+        ADAPTER,
+        "--ops=",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert!(err(&o).contains("no op was executed"), "{}", err(&o));
+    // Random sessions with no profile the runner knows.
+    let o = mmr(&[
+        "conform",
+        "--no-vectors",
+        "--random",
+        "3",
+        "--",
+        "python3",
+        ADAPTER,
+        "--profiles=nope",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("declares no profile this runner knows"),
+        "{}",
+        err(&o)
+    );
+    // An unknown profile given to the runner is a usage error.
+    let o = mmr(&["conform", "--builtin", "--profile", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("unknown profile \"nope\""), "{}", err(&o));
+}
+
+#[test]
+fn rejected_passes_only_where_errors_any_is_declared() {
+    if !python() {
+        return;
+    }
+    let o = mmr(&[
+        "conform",
+        "--json",
+        "--",
+        "python3",
+        ADAPTER,
+        "--rejected",
+        "--errors-any",
+    ]);
+    let v = json(&o);
+    assert!(o.status.success(), "{}", v["summary"]);
+    assert_eq!(v["summary"]["failed"], 0);
+    assert!(
+        v["summary"]["passed_any_error"].as_u64().unwrap() > 100,
+        "{}",
+        v["summary"]
+    );
+    let o = mmr(&["conform", "--", "python3", ADAPTER, "--rejected"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        out(&o).contains("its handshake declares errors: exact"),
+        "{}",
+        out(&o)
+    );
+    // Random sessions honour the declaration too.
+    let o = mmr(&[
+        "conform",
+        "--no-vectors",
+        "--random",
+        "30",
+        "--seed",
+        "3",
+        "--",
+        "python3",
+        ADAPTER,
+        "--rejected",
+        "--errors-any",
+    ]);
+    assert!(o.status.success(), "{}", out(&o));
+}
+
+#[test]
+fn declared_arith_functions_run_and_the_others_are_skipped() {
+    if !python() {
+        return;
+    }
+    let o = mmr(&[
+        "conform",
+        "--json",
+        "--vectors",
+        "any/arith.yaml",
+        "--",
+        "python3",
+        ADAPTER,
+        "--profiles=",
+        "--ops=",
+        "--arith=height,peaks",
+    ]);
+    let v = json(&o);
+    assert!(o.status.success(), "{}", v["summary"]);
+    let cases = v["cases"].as_array().unwrap();
+    let passed: Vec<&str> = cases
+        .iter()
+        .filter(|c| c["status"] == "pass")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(passed.len() > 20, "{passed:?}");
+    assert!(
+        passed.iter().all(|id| id.starts_with("height")
+            || id.starts_with("peaks")
+            || id.starts_with("published-")),
+        "{passed:?}"
+    );
+    let skip = cases
+        .iter()
+        .find(|c| c["status"] == "skip")
+        .expect("the other functions are skipped");
+    assert!(
+        skip["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("arith function "),
+        "{skip}"
+    );
+}
+
+#[test]
+fn exclude_ops_skips_and_names_the_flag() {
+    if !python() {
+        return;
+    }
+    let o = mmr(&[
+        "conform",
+        "--json",
+        "--vectors",
+        "default/updates.yaml",
+        "--exclude-ops",
+        "spend,update",
+        "--random",
+        "20",
+        "--",
+        "python3",
+        ADAPTER,
+    ]);
+    let v = json(&o);
+    assert!(o.status.success(), "{}", v["summary"]);
+    assert!(v["cases"].as_array().unwrap().iter().any(|c| {
+        c["reason"]
+            .as_str()
+            .unwrap()
+            .contains("excluded by --exclude-ops")
+    }));
+    let o = mmr(&["conform", "--builtin", "--exclude-ops", "frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("--exclude-ops frobnicate: not an op"),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
+fn numeric_arguments_are_checked_without_panics() {
+    for t in [
+        "1e20",
+        "1e300",
+        "18446744073709551616",
+        "0",
+        "-3",
+        "nan",
+        "soon",
+    ] {
+        let arg = format!("--timeout={t}");
+        let o = mmr(&["conform", "--builtin", &arg]);
+        assert_eq!(o.status.code(), Some(2), "--timeout {t}: {}", err(&o));
+        assert!(err(&o).contains("--timeout"), "{t}: {}", err(&o));
+        assert!(!err(&o).contains("panicked"), "{t}");
+    }
+    for bad in [
+        &["conform", "--builtin", "--random", "-1"][..],
+        &["conform", "--builtin", "--random", "1e3"],
+        &["conform", "--builtin", "--seed", "18446744073709551616"],
+    ] {
+        let o = mmr(bad);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert!(!err(&o).contains("panicked"), "{bad:?}");
+    }
+}
+
+#[test]
+fn the_summary_is_short_and_verbose_lists_every_case() {
+    let o = mmr(&["conform", "--builtin", "reference"]);
+    assert!(o.status.success(), "{}", out(&o));
+    let lines = out(&o).lines().count();
+    assert!(lines <= 30, "{lines} lines:\n{}", out(&o));
+    assert!(!out(&o).contains("SKIP ") && !out(&o).contains("PASS "));
+    let o = mmr(&[
+        "conform",
+        "--builtin",
+        "reference",
+        "-v",
+        "--vectors",
+        "default/roots.yaml",
+    ]);
+    assert!(out(&o).contains("PASS [reference] default/roots.yaml#empty-state"));
+    assert!(out(&o).contains("vectors by file"));
+}
+
+#[test]
+fn the_embedded_vectors_run_from_any_directory() {
+    // No vectors directory in sight: the suite built into the binary runs.
+    let o = mmr_in("/", &["conform", "--builtin"]);
+    assert!(o.status.success(), "{}{}", out(&o), err(&o));
+    let last = out(&o).lines().last().unwrap_or_default().to_string();
+    assert!(last.ends_with("0 failed, 0 skipped"), "{last}");
+    let passed: u64 = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed > 1000, "{last}");
+}
+
+#[test]
+fn a_profile_file_runs_its_vectors_on_the_builtins() {
+    let o = mmr(&[
+        "conform",
+        "--builtin",
+        "--profile-file",
+        "profiles/builtin/grin.yaml",
+    ]);
+    // The file declares the name `grin`, which is taken by the built-in profile.
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("already exists"), "{}", err(&o));
+    let o = mmr(&[
+        "conform",
+        "--builtin",
+        "--profile",
+        "mmriver-sha256",
+        "--random",
+        "20",
+    ]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("mmriver-sha256"), "{}", out(&o));
+    let o = mmr(&["root", "--profile", "mmriver-sha256", "0000000000000000"]);
+    assert_eq!(
+        out(&o).trim(),
+        "af5570f5a1810b7af78caf4bc70a660f0df51e42baf91d4de5b2328de0e83dfc"
+    );
+}

@@ -1,0 +1,172 @@
+//! Comparing an answer with the expected outcome under a target's declared capabilities
+//! (`errors: "any"`, `values: false`), naming the class of a difference, and the ops a
+//! target cannot run as the vector states them.
+
+use crate::protocol::{Caps, ENCODINGS, Errors, Got, Leaves};
+use mmr_spec::ErrorKind;
+use mmr_vectors::model::{VOp, VOut, VRoot};
+use mmr_vectors::num::{U64, VNode};
+
+/// The verdict on one answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Judged {
+    /// The answer is the expected one.
+    Pass,
+    /// The vector expects an error and the target said `rejected` (`errors: "any"`).
+    PassAnyError,
+    /// Anything else; with a note when the handshake explains it.
+    Fail(Option<String>),
+}
+
+fn zero(n: &VNode) -> VNode {
+    VNode {
+        hash: n.hash,
+        value: U64(0),
+    }
+}
+
+/// The outcome with every value set to 0 (targets declaring `values: false`).
+pub fn without_values(v: &VOut) -> VOut {
+    let zs = |v: &[VNode]| v.iter().map(zero).collect();
+    match v {
+        VOut::Block {
+            height,
+            size,
+            leaf_count,
+            root,
+        } => VOut::Block {
+            height: *height,
+            size: *size,
+            leaf_count: *leaf_count,
+            root: zero(root),
+        },
+        VOut::State {
+            size,
+            leaf_count,
+            root,
+            peaks,
+        } => VOut::State {
+            size: *size,
+            leaf_count: *leaf_count,
+            root: zero(root),
+            peaks: zs(peaks),
+        },
+        VOut::Node(n) => VOut::Node(zero(n)),
+        VOut::Client {
+            height,
+            size,
+            peaks,
+            root,
+            tracked,
+        } => VOut::Client {
+            height: *height,
+            size: *size,
+            peaks: zs(peaks),
+            root: match root {
+                VRoot::Node(n) => VRoot::Node(zero(n)),
+                other => other.clone(),
+            },
+            tracked: tracked.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// Judges an answer.
+pub fn judge(caps: &Caps, expect: &VOut, got: &Got) -> Judged {
+    match got {
+        Got::Out(v) if v == expect => Judged::Pass,
+        Got::Out(v) if !caps.values && without_values(v) == without_values(expect) => Judged::Pass,
+        Got::Out(_) | Got::Unreadable(_) => Judged::Fail(None),
+        Got::Rejected => match (expect.error().is_some(), caps.errors) {
+            (true, Errors::Any) => Judged::PassAnyError,
+            (true, Errors::Exact) => Judged::Fail(Some(
+                "the adapter answered \"rejected\", but its handshake declares errors: exact (declare \"errors\":\"any\" in a version 2 handshake, or answer with the kind)".into(),
+            )),
+            (false, _) => Judged::Fail(None),
+        },
+    }
+}
+
+/// The shape of an outcome for difference classes: `error:KIND`, or the result's tag.
+pub fn shape(v: &VOut) -> String {
+    match v {
+        VOut::Error(k) => format!("error {}", k.0.name()),
+        other => {
+            let s = serde_json::to_value(other).unwrap_or_default();
+            match s {
+                serde_json::Value::String(t) => t,
+                serde_json::Value::Object(m) => m.keys().next().cloned().unwrap_or_default(),
+                _ => "?".into(),
+            }
+        }
+    }
+}
+
+/// The class of a difference: the op, the expected shape, the actual shape (`random`
+/// findings are grouped by it, and `--known` files name it).
+pub fn class(op: &str, expect: &VOut, got: &Got) -> String {
+    let got_shape = match got {
+        Got::Out(v) => shape(v),
+        Got::Rejected => "rejected".into(),
+        Got::Unreadable(_) => "unreadable".into(),
+    };
+    let e = shape(expect);
+    if e == got_shape {
+        format!("{op}: expected {e}, got another {got_shape}")
+    } else {
+        format!("{op}: expected {e}, got {got_shape}")
+    }
+}
+
+/// Ops whose requests carry leaf data, which a target taking hashed leaves cannot use.
+pub const DATA_OPS: &[&str] = &[
+    "update",
+    "spend",
+    "verify",
+    "verify_batch",
+    "apply_block",
+    "client_verify",
+];
+
+/// The encoding an op's proof bytes are in, if it carries or returns a proof.
+pub fn encoding_of(op: &str) -> Option<&'static str> {
+    match op {
+        "prove" | "verify" | "verify_node" | "unprune" | "client_track" | "client_verify"
+        | "client_proof" => Some(ENCODINGS[0]),
+        "prove_batch" | "verify_batch" | "verify_batch_nodes" => Some(ENCODINGS[1]),
+        _ => None,
+    }
+}
+
+/// Why a target cannot run this op as the vectors state it (`None`: it can).
+pub fn cannot_run(caps: &Caps, op: &VOp, excluded: &[String]) -> Option<String> {
+    let name = op.name();
+    if excluded.iter().any(|e| e == name) {
+        return Some(format!("op {name} excluded by --exclude-ops"));
+    }
+    if !caps.has_op(name) {
+        return Some(format!("op {name} not declared"));
+    }
+    if caps.leaves == Leaves::Hashed && DATA_OPS.contains(&name) {
+        return Some(format!(
+            "op {name} carries leaf data (the adapter takes hashed leaves)"
+        ));
+    }
+    if let Some(enc) = encoding_of(name)
+        && !caps.proofs.contains(enc)
+    {
+        return Some(format!("op {name} needs proof encoding {enc}"));
+    }
+    None
+}
+
+/// Why a target cannot be judged on this expected outcome (`None`: it can).
+pub fn cannot_judge(caps: &Caps, expect: &VOut) -> Option<String> {
+    match expect.error() {
+        Some(k @ (ErrorKind::SumMismatch | ErrorKind::ValueOverflow)) if !caps.values => Some(
+            format!("expects {} (the adapter declares values: false)", k.name()),
+        ),
+        _ => None,
+    }
+}
