@@ -306,3 +306,64 @@ fn a_profile_file_runs_its_vectors_on_the_builtins() {
         "af5570f5a1810b7af78caf4bc70a660f0df51e42baf91d4de5b2328de0e83dfc"
     );
 }
+
+#[test]
+fn hashed_leaves_go_through_append_hash() {
+    if !python() {
+        return;
+    }
+    // The adapter refuses `append` in this mode: every append must arrive as append_hash
+    // with the profile's leaf hash at the leaf's position.
+    let o = mmr(&[
+        "conform", "--json", "--random", "20", "--", "python3", ADAPTER, "--hashed",
+    ]);
+    let v = json(&o);
+    assert!(o.status.success(), "{}", v["summary"]);
+    assert!(
+        v["summary"]["passed"].as_u64().unwrap() > 100,
+        "{}",
+        v["summary"]
+    );
+    assert!(v["cases"].as_array().unwrap().iter().any(|c| {
+        c["reason"]
+            .as_str()
+            .unwrap()
+            .contains("carries leaf data (the adapter takes hashed leaves)")
+    }));
+}
+
+#[test]
+fn values_are_ignored_only_where_values_false_is_declared() {
+    if !python() {
+        return;
+    }
+    let o = mmr(&[
+        "conform",
+        "--json",
+        "--random",
+        "20",
+        "--",
+        "python3",
+        ADAPTER,
+        "--zero-values",
+        "--declare-no-values",
+    ]);
+    let v = json(&o);
+    assert!(o.status.success(), "{}", v["summary"]);
+    assert!(v["cases"].as_array().unwrap().iter().any(|c| {
+        c["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the adapter declares values: false")
+    }));
+    let o = mmr(&[
+        "conform",
+        "--vectors",
+        "default/roots.yaml",
+        "--",
+        "python3",
+        ADAPTER,
+        "--zero-values",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+}

@@ -88,11 +88,13 @@ fn random_profile(
     let caps = target.caps();
     let chosen = match &opts.profile {
         Some(p) => p.clone(),
-        None => caps
-            .profiles
-            .iter()
+        // The shipped profiles in their order (default first), then any other declared one.
+        None => mmr_spec::profiles::names()
+            .into_iter()
+            .map(String::from)
+            .filter(|p| caps.profiles.contains(p))
+            .chain(caps.profiles.iter().cloned())
             .find(|p| profile_named(p).is_ok())
-            .cloned()
             .ok_or_else(|| {
                 format!(
                     "{} declares no profile this runner knows (declared: [{}]); random sessions need one",
@@ -213,7 +215,7 @@ pub fn run(
             let mut tick = |k: u64, failed: bool| ev.session(k, failed);
             let outcome = run_random(&mut **t, &rr, &mut tick);
             let totals = format!(
-                "random [{name}]: {} session(s), {} ops and queries agreed, seed {}, profile {}",
+                "{} session(s), {} ops and queries agreed, seed {}, profile {}",
                 outcome.sessions,
                 outcome.ops,
                 opts.seed,
@@ -231,7 +233,7 @@ pub fn run(
                 report.cases.push(pass);
             } else {
                 report.notes.push(format!(
-                    "{totals}; {} difference class(es):",
+                    "random [{name}]: {totals}; {} difference class(es):",
                     outcome.findings.len()
                 ));
             }

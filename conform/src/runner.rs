@@ -121,7 +121,7 @@ pub fn run_ops_case(
     let caps = target.caps().clone();
     if !caps.profiles.contains(profile) {
         report.status = Status::Skip;
-        report.reason = format!("profile {profile} not declared by {}", target.name());
+        report.reason = format!("profile {profile} not declared");
         return report;
     }
     let why = case.ops.iter().find_map(|s| {

@@ -23,7 +23,11 @@ that is not shaped like this project would need:
                     error type declares);
   --arith=F,G       declare only these arithmetic functions ("arith":[...]);
   --profiles=P,Q    declare these profiles instead of ["default"] (empty: none);
-  --ops=A,B         declare only these ops.
+  --ops=A,B         declare only these ops;
+  --hashed          declare "leaves":"hashed": take append_hash (a leaf hash), refuse append;
+  --zero-values     report every value as 0 (a library without sums);
+  --declare-no-values  declare "values":false (with --zero-values: what such a library
+                    declares).
 """
 import hashlib
 import json
@@ -391,14 +395,14 @@ class Db:
             raise Fail("not-retained")
         return self.states[h]
 
-    def append(self, data, value):
+    def append(self, data, value, leaf_hash=None):
         w = self.work
         if w.n() >= MAX_LEAVES:
             raise Fail("capacity-exceeded")
         if w.root()[1] + value > MAX:
             raise Fail("value-overflow")
         pos = len(w.nodes)
-        w.nodes.append(leaf(pos, data, value))
+        w.nodes.append((leaf_hash, value) if leaf_hash is not None else leaf(pos, data, value))
         h, n = 0, w.n()
         while n & 1:
             p = len(w.nodes)
@@ -538,8 +542,12 @@ def block_out(h, s, root):
                       "root": node_out(root)}}
 
 
+ZERO_VALUES = False
+HASHED = False
+
+
 def node_out(n):
-    return {"hash": n[0].hex(), "value": str(n[1])}
+    return {"hash": n[0].hex(), "value": "0" if ZERO_VALUES else str(n[1])}
 
 
 # ----- protocol -----
@@ -616,7 +624,11 @@ def arith(q):
 
 def handle(db, req):
     op = req["op"]
+    if op == "append_hash":
+        return {"number": str(db.append(None, num(req["value"]), hx(req["hash"])))}
     if op == "append":
+        if HASHED:
+            raise ValueError("this adapter takes hashed leaves (append_hash)")
         if BROKEN == "crash":
             sys.exit(3)
         return {"number": str(db.append(hx(req["data"]), num(req["value"])))}
@@ -700,7 +712,7 @@ def split(v):
 
 
 def main():
-    global BROKEN
+    global BROKEN, HASHED, ZERO_VALUES
     rejected = False
     v2 = {}
     profiles = ["default"]
@@ -719,6 +731,13 @@ def main():
             profiles = split(a.split("=", 1)[1])
         elif a.startswith("--ops="):
             ops = split(a.split("=", 1)[1])
+        elif a == "--hashed":
+            HASHED = True
+            v2["leaves"] = "hashed"
+        elif a == "--zero-values":
+            ZERO_VALUES = True
+        elif a == "--declare-no-values":
+            v2["values"] = False
         else:
             print(f"adapter.py: unknown option {a}", file=sys.stderr)
             sys.exit(2)
