@@ -367,3 +367,36 @@ fn values_are_ignored_only_where_values_false_is_declared() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", out(&o));
 }
+
+#[test]
+fn ops_in_an_undeclared_proof_encoding_are_skipped() {
+    if !python() {
+        return;
+    }
+    let o = mmr(&[
+        "conform",
+        "--json",
+        "--vectors",
+        "default/proofs.yaml",
+        "--random",
+        "10",
+        "--",
+        "python3",
+        ADAPTER,
+        "--proofs=d13",
+    ]);
+    let v = json(&o);
+    assert!(o.status.success(), "{}", v["summary"]);
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.iter().any(|c| {
+        c["reason"]
+            .as_str()
+            .unwrap()
+            .contains("needs proof encoding d15")
+    }));
+    assert!(
+        cases
+            .iter()
+            .any(|c| c["status"] == "pass" && c["id"].as_str().unwrap().contains("verify"))
+    );
+}

@@ -27,7 +27,8 @@ that is not shaped like this project would need:
   --hashed          declare "leaves":"hashed": take append_hash (a leaf hash), refuse append;
   --zero-values     report every value as 0 (a library without sums);
   --declare-no-values  declare "values":false (with --zero-values: what such a library
-                    declares).
+                    declares);
+  --proofs=E,F      declare only these proof encodings (d13, d15).
 """
 import hashlib
 import json
@@ -738,6 +739,8 @@ def main():
             ZERO_VALUES = True
         elif a == "--declare-no-values":
             v2["values"] = False
+        elif a.startswith("--proofs="):
+            v2["proofs"] = split(a.split("=", 1)[1])
         else:
             print(f"adapter.py: unknown option {a}", file=sys.stderr)
             sys.exit(2)
