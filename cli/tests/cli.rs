@@ -1,35 +1,11 @@
 //! The `mmr` binary: queries, vectors, and the conformance runner against the Python
 //! adapter (correct, and broken on purpose: wrong bagging, crash, hang, garbage output).
 
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::*;
+use std::process::{Command, Stdio};
 use std::time::Instant;
-
-const MMR: &str = env!("CARGO_BIN_EXE_mmr");
-/// The vectors directory: the tests run there, as a user of a checkout would.
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors");
-
-fn mmr(args: &[&str]) -> Output {
-    Command::new(MMR)
-        .args(args)
-        .current_dir(DIR)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run mmr")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn python() -> bool {
-    Command::new("python3").arg("--version").output().is_ok()
-}
-
-const ADAPTER: &str = "adapters/python/adapter.py";
 
 #[test]
 fn root_of_the_spec_example() {
@@ -313,17 +289,6 @@ fn broken_bagging_is_caught_with_a_readable_diff_and_a_minimal_vector() {
     let o = mmr(&["conform", "--vectors", path, "--", "python3", ADAPTER]);
     assert!(o.status.success(), "{}", stdout(&o));
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// A fresh directory under the test target's temporary directory.
-fn tmp_dir(name: &str) -> std::path::PathBuf {
-    let base = std::env::var_os("CARGO_TARGET_TMPDIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    let d = base.join(format!("cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 #[test]

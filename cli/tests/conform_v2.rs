@@ -1,40 +1,9 @@
 //! `mmr conform` for libraries not shaped like ours (protocol version 2 and the runner's
 //! flags), driven through the Python adapter's handshake options: no false pass ever.
 
-use std::process::{Command, Output, Stdio};
+mod common;
 
-const MMR: &str = env!("CARGO_BIN_EXE_mmr");
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors");
-const ADAPTER: &str = "adapters/python/adapter.py";
-
-fn mmr_in(dir: &str, args: &[&str]) -> Output {
-    Command::new(MMR)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run mmr")
-}
-
-fn mmr(args: &[&str]) -> Output {
-    mmr_in(DIR, args)
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn python() -> bool {
-    Command::new("python3").arg("--version").output().is_ok()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_str(&out(o)).unwrap_or_else(|e| panic!("{e}: {}{}", out(o), err(o)))
-}
+use common::*;
 
 #[test]
 fn a_profile_the_adapter_does_not_declare_and_a_run_of_nothing_both_fail() {
@@ -54,11 +23,11 @@ fn a_profile_the_adapter_does_not_declare_and_a_run_of_nothing_both_fail() {
         "--profiles=",
         "--ops=arith",
     ]);
-    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(
-        err(&o).contains("does not declare profile default"),
+        stderr(&o).contains("does not declare profile default"),
         "{}",
-        err(&o)
+        stderr(&o)
     );
     // Every case skipped: nothing executed is a failure, not a pass.
     let o = mmr(&[
@@ -70,8 +39,8 @@ fn a_profile_the_adapter_does_not_declare_and_a_run_of_nothing_both_fail() {
         ADAPTER,
         "--ops=",
     ]);
-    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
-    assert!(err(&o).contains("no op was executed"), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("no op was executed"), "{}", stderr(&o));
     // Random sessions with no profile the runner knows.
     let o = mmr(&[
         "conform",
@@ -85,14 +54,18 @@ fn a_profile_the_adapter_does_not_declare_and_a_run_of_nothing_both_fail() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        err(&o).contains("declares no profile this runner knows"),
+        stderr(&o).contains("declares no profile this runner knows"),
         "{}",
-        err(&o)
+        stderr(&o)
     );
     // An unknown profile given to the runner is a usage error.
     let o = mmr(&["conform", "--builtin", "--profile", "nope"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("unknown profile \"nope\""), "{}", err(&o));
+    assert!(
+        stderr(&o).contains("unknown profile \"nope\""),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -120,9 +93,9 @@ fn rejected_passes_only_where_errors_any_is_declared() {
     let o = mmr(&["conform", "--", "python3", ADAPTER, "--rejected"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        out(&o).contains("its handshake declares errors: exact"),
+        stdout(&o).contains("its handshake declares errors: exact"),
         "{}",
-        out(&o)
+        stdout(&o)
     );
     // Random sessions honour the declaration too.
     let o = mmr(&[
@@ -138,7 +111,7 @@ fn rejected_passes_only_where_errors_any_is_declared() {
         "--rejected",
         "--errors-any",
     ]);
-    assert!(o.status.success(), "{}", out(&o));
+    assert!(o.status.success(), "{}", stdout(&o));
 }
 
 #[test]
@@ -206,18 +179,17 @@ fn exclude_ops_skips_and_names_the_flag() {
     ]);
     let v = json(&o);
     assert!(o.status.success(), "{}", v["summary"]);
-    assert!(v["cases"].as_array().unwrap().iter().any(|c| {
-        c["reason"]
-            .as_str()
-            .unwrap()
-            .contains("excluded by --exclude-ops")
-    }));
+    assert!(
+        any_reason(&v, "excluded by --exclude-ops"),
+        "{}",
+        v["summary"]
+    );
     let o = mmr(&["conform", "--builtin", "--exclude-ops", "frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        err(&o).contains("--exclude-ops frobnicate: not an op"),
+        stderr(&o).contains("--exclude-ops frobnicate: not an op"),
         "{}",
-        err(&o)
+        stderr(&o)
     );
 }
 
@@ -234,9 +206,9 @@ fn numeric_arguments_are_checked_without_panics() {
     ] {
         let arg = format!("--timeout={t}");
         let o = mmr(&["conform", "--builtin", &arg]);
-        assert_eq!(o.status.code(), Some(2), "--timeout {t}: {}", err(&o));
-        assert!(err(&o).contains("--timeout"), "{t}: {}", err(&o));
-        assert!(!err(&o).contains("panicked"), "{t}");
+        assert_eq!(o.status.code(), Some(2), "--timeout {t}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--timeout"), "{t}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{t}");
     }
     for bad in [
         &["conform", "--builtin", "--random", "-1"][..],
@@ -245,17 +217,17 @@ fn numeric_arguments_are_checked_without_panics() {
     ] {
         let o = mmr(bad);
         assert_eq!(o.status.code(), Some(2), "{bad:?}");
-        assert!(!err(&o).contains("panicked"), "{bad:?}");
+        assert!(!stderr(&o).contains("panicked"), "{bad:?}");
     }
 }
 
 #[test]
 fn the_summary_is_short_and_verbose_lists_every_case() {
     let o = mmr(&["conform", "--builtin", "reference"]);
-    assert!(o.status.success(), "{}", out(&o));
-    let lines = out(&o).lines().count();
-    assert!(lines <= 30, "{lines} lines:\n{}", out(&o));
-    assert!(!out(&o).contains("SKIP ") && !out(&o).contains("PASS "));
+    assert!(o.status.success(), "{}", stdout(&o));
+    let lines = stdout(&o).lines().count();
+    assert!(lines <= 30, "{lines} lines:\n{}", stdout(&o));
+    assert!(!stdout(&o).contains("SKIP ") && !stdout(&o).contains("PASS "));
     let o = mmr(&[
         "conform",
         "--builtin",
@@ -264,16 +236,16 @@ fn the_summary_is_short_and_verbose_lists_every_case() {
         "--vectors",
         "default/roots.yaml",
     ]);
-    assert!(out(&o).contains("PASS [reference] default/roots.yaml#empty-state"));
-    assert!(out(&o).contains("vectors by file"));
+    assert!(stdout(&o).contains("PASS [reference] default/roots.yaml#empty-state"));
+    assert!(stdout(&o).contains("vectors by file"));
 }
 
 #[test]
 fn the_embedded_vectors_run_from_any_directory() {
     // No vectors directory in sight: the suite built into the binary runs.
     let o = mmr_in("/", &["conform", "--builtin"]);
-    assert!(o.status.success(), "{}{}", out(&o), err(&o));
-    let last = out(&o).lines().last().unwrap_or_default().to_string();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let last = stdout(&o).lines().last().unwrap_or_default().to_string();
     assert!(last.ends_with("0 failed, 0 skipped"), "{last}");
     let passed: u64 = last.split(' ').next().unwrap().parse().unwrap();
     assert!(passed > 1000, "{last}");
@@ -289,7 +261,7 @@ fn a_profile_file_runs_its_vectors_on_the_builtins() {
     ]);
     // The file declares the name `grin`, which is taken by the built-in profile.
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("already exists"), "{}", err(&o));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
     let o = mmr(&[
         "conform",
         "--builtin",
@@ -298,11 +270,11 @@ fn a_profile_file_runs_its_vectors_on_the_builtins() {
         "--random",
         "20",
     ]);
-    assert!(o.status.success(), "{}", out(&o));
-    assert!(out(&o).contains("mmriver-sha256"), "{}", out(&o));
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("mmriver-sha256"), "{}", stdout(&o));
     let o = mmr(&["root", "--profile", "mmriver-sha256", "0000000000000000"]);
     assert_eq!(
-        out(&o).trim(),
+        stdout(&o).trim(),
         "af5570f5a1810b7af78caf4bc70a660f0df51e42baf91d4de5b2328de0e83dfc"
     );
 }
@@ -324,12 +296,11 @@ fn hashed_leaves_go_through_append_hash() {
         "{}",
         v["summary"]
     );
-    assert!(v["cases"].as_array().unwrap().iter().any(|c| {
-        c["reason"]
-            .as_str()
-            .unwrap()
-            .contains("carries leaf data (the adapter takes hashed leaves)")
-    }));
+    assert!(
+        any_reason(&v, "carries leaf data (the adapter takes hashed leaves)"),
+        "{}",
+        v["summary"]
+    );
 }
 
 #[test]
@@ -350,12 +321,11 @@ fn values_are_ignored_only_where_values_false_is_declared() {
     ]);
     let v = json(&o);
     assert!(o.status.success(), "{}", v["summary"]);
-    assert!(v["cases"].as_array().unwrap().iter().any(|c| {
-        c["reason"]
-            .as_str()
-            .unwrap()
-            .contains("the adapter declares values: false")
-    }));
+    assert!(
+        any_reason(&v, "the adapter declares values: false"),
+        "{}",
+        v["summary"]
+    );
     let o = mmr(&[
         "conform",
         "--vectors",
@@ -365,7 +335,7 @@ fn values_are_ignored_only_where_values_false_is_declared() {
         ADAPTER,
         "--zero-values",
     ]);
-    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
 }
 
 #[test]
@@ -388,12 +358,11 @@ fn ops_in_an_undeclared_proof_encoding_are_skipped() {
     let v = json(&o);
     assert!(o.status.success(), "{}", v["summary"]);
     let cases = v["cases"].as_array().unwrap();
-    assert!(cases.iter().any(|c| {
-        c["reason"]
-            .as_str()
-            .unwrap()
-            .contains("needs proof encoding d15")
-    }));
+    assert!(
+        any_reason(&v, "needs proof encoding d15"),
+        "{}",
+        v["summary"]
+    );
     assert!(
         cases
             .iter()
