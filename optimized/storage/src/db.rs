@@ -5,10 +5,11 @@
 
 use crate::error::StorageError;
 use crate::files::{
-    JOURNAL, MANIFEST, MANIFEST_TMP, Manifest, encode_journal, open_rw, read_journal,
+    CHUNK, JOURNAL, Journal, JournalEntry, MANIFEST, MANIFEST_TMP, Manifest, SEQ_AT, Section,
+    encode_done, encode_journal, open_ro, open_rw, read_journal,
 };
 use crate::io::{Fault, Io, join};
-use crate::member::{Member, is_generation_file, prefix_of, section_file_names};
+use crate::member::{Member, decode_record, is_generation_file, prefix_of, section_file_names};
 use crate::store::FileStore;
 use crate::sys::DirLock;
 use mmr_optimized::Optimized;
@@ -16,8 +17,6 @@ use mmr_spec::{Block, BlockInfo, CompactReport, Config, Node, Profile, Proof, Pr
 use std::path::{Path, PathBuf};
 
 const LOCK: &str = "LOCK";
-/// A committed journal longer than this is emptied after its commit.
-const JOURNAL_KEEP: u64 = 64 * 1024;
 
 /// Disk use of a store's files, in bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -105,6 +104,151 @@ fn lock(dir: &Path) -> Result<DirLock, StorageError> {
     })
 }
 
+/// The error for a manifest older than `file`, which shows commit or block `later`.
+fn older(m: &Manifest, file: &str, later: u64) -> StorageError {
+    StorageError::corrupt(
+        MANIFEST,
+        SEQ_AT,
+        format!(
+            "the manifest is older than {file}: it is commit {} at height {}, {file} shows {} \
+             {later} (an older MANIFEST was put back)",
+            m.seq,
+            m.sections.first().map_or(0, |s| s.height),
+            if file == JOURNAL { "commit" } else { "block" },
+        ),
+    )
+}
+
+/// The height of a complete block record just after the committed end of `blocks.log`, if
+/// it is above the manifest's height: the manifest is older than the file.
+fn later_block(dir: &Path, s: &Section) -> Result<Option<u64>, StorageError> {
+    let fi = &s.files[3];
+    let Ok(f) = open_ro(dir, &fi.name) else {
+        return Ok(None); // reported when the file is opened
+    };
+    let actual = f
+        .metadata()
+        .map_err(|e| StorageError::io(&fi.name, 0, &e))?
+        .len();
+    if actual < fi.len + 8 {
+        return Ok(None);
+    }
+    let n = u64::from_le_bytes(
+        crate::files::read_at(&f, &fi.name, fi.len, 8)?
+            .try_into()
+            .unwrap_or([0; 8]),
+    );
+    if n > actual - fi.len - 8 {
+        return Ok(None);
+    }
+    let body = crate::files::read_at(&f, &fi.name, fi.len + 8, n)?;
+    Ok(decode_record(&body, &fi.name, fi.len + 8)
+        .ok()
+        .map(|rb| rb.height)
+        .filter(|&h| h > s.height))
+}
+
+/// Puts back what an interrupted commit overwrote, from its complete undo journal. Every
+/// entry is checked before anything is written: it names a file of this store (from the
+/// manifest's fixed set, each once), its saved length is the file's committed length, its
+/// ranges lie below it, and the saved bytes restore the committed checksum of every chunk
+/// they touch. Anything else is corruption of the journal, at the entry's offset.
+fn recover(
+    dir: &Path,
+    m: &Manifest,
+    entries: &[JournalEntry],
+    io: &mut Io,
+) -> Result<(), StorageError> {
+    let bad = |e: &JournalEntry, what: String| StorageError::corrupt(JOURNAL, e.at, what);
+    let files: Vec<&crate::files::FileInfo> =
+        m.sections.iter().flat_map(|s| s.files.iter()).collect();
+    let mut opened = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let Some(fi) = files.iter().find(|f| f.name == e.name) else {
+            return Err(bad(
+                e,
+                format!("names {:?}, which is not a file of this store", e.name),
+            ));
+        };
+        if entries[..i].iter().any(|o| o.name == e.name) {
+            return Err(bad(e, format!("names {} twice", e.name)));
+        }
+        if e.old_len != fi.len {
+            return Err(bad(
+                e,
+                format!(
+                    "saves {} as {} bytes long, but its committed length is {}",
+                    e.name, e.old_len, fi.len
+                ),
+            ));
+        }
+        if e.ranges.iter().any(|(off, b)| {
+            off.checked_add(b.len() as u64)
+                .is_none_or(|end| end > e.old_len)
+        }) {
+            return Err(bad(
+                e,
+                format!("saves bytes of {} beyond its committed length", e.name),
+            ));
+        }
+        let f = match open_rw(dir, &e.name, false) {
+            Ok(f) => f,
+            Err(_) if e.old_len == 0 => continue,
+            Err(err) => return Err(err),
+        };
+        let actual = f
+            .metadata()
+            .map_err(|x| StorageError::io(&e.name, 0, &x))?
+            .len();
+        let mut chunks: Vec<u64> = e
+            .ranges
+            .iter()
+            .filter(|(_, b)| !b.is_empty())
+            .flat_map(|(off, b)| off / CHUNK..=(off + b.len() as u64 - 1) / CHUNK)
+            .collect();
+        chunks.sort_unstable();
+        chunks.dedup();
+        for c in chunks {
+            let off = c * CHUNK;
+            let n = CHUNK.min(e.old_len - off);
+            let mut buf = vec![0u8; n as usize];
+            let have = actual.saturating_sub(off).min(n);
+            if have > 0 {
+                let b = crate::files::read_at(&f, &e.name, off, have)?;
+                buf[..have as usize].copy_from_slice(&b);
+            }
+            for (r_off, b) in &e.ranges {
+                let lo = (*r_off).max(off);
+                let hi = (r_off + b.len() as u64).min(off + n);
+                if lo < hi {
+                    buf[(lo - off) as usize..(hi - off) as usize]
+                        .copy_from_slice(&b[(lo - r_off) as usize..(hi - r_off) as usize]);
+                }
+            }
+            if fi.crcs.get(c as usize) != Some(&crc32fast::hash(&buf)) {
+                return Err(bad(
+                    e,
+                    format!(
+                        "its saved bytes do not restore the committed chunk of {} at {off}: \
+                         the journal is not the undo of this store's interrupted commit",
+                        e.name
+                    ),
+                ));
+            }
+        }
+        opened.push((f, e));
+    }
+    for (f, e) in opened {
+        for (off, b) in &e.ranges {
+            io.write_at(&f, &e.name, *off, b)?;
+        }
+        io.set_len(&f, &e.name, e.old_len)?;
+        io.sync(&f, &e.name)?;
+    }
+    io.remove(&join(dir, JOURNAL))?;
+    io.sync_dir(dir)
+}
+
 impl<P: Profile> Core<P> {
     /// A new store of the named members (`(name, keyed, profile)`).
     pub fn create(
@@ -139,6 +283,7 @@ impl<P: Profile> Core<P> {
                 profile,
                 retain: config.retain,
                 sections: ms.iter().map(|m| m.section.clone()).collect(),
+                at: Vec::new(),
             },
             members: ms,
             poisoned: false,
@@ -167,22 +312,15 @@ impl<P: Profile> Core<P> {
             ));
         }
         let mut io = Io::default();
-        // Roll back an interrupted commit (section 3, step 3 reached but not step 5).
-        if let Some(entries) = read_journal(dir, m.seq + 1) {
-            for e in &entries {
-                let f = match open_rw(dir, &e.name, false) {
-                    Ok(f) => f,
-                    Err(_) if e.old_len == 0 => continue,
-                    Err(err) => return Err(err),
-                };
-                for (off, b) in &e.ranges {
-                    io.write_at(&f, &e.name, *off, b)?;
-                }
-                io.set_len(&f, &e.name, e.old_len)?;
-                io.sync(&f, &e.name)?;
+        // Roll back an interrupted commit (section 3, step 3 reached but not step 5); a
+        // journal of a later commit means that this manifest is an older one put back.
+        match read_journal(dir)? {
+            Journal::Done(seq) if seq > m.seq => return Err(older(&m, JOURNAL, seq)),
+            Journal::Undo(seq, _) if seq > m.seq + 1 => return Err(older(&m, JOURNAL, seq - 1)),
+            Journal::Undo(seq, entries) if seq == m.seq + 1 => {
+                recover(dir, &m, &entries, &mut io)?;
             }
-            io.remove(&join(dir, JOURNAL))?;
-            io.sync_dir(dir)?;
+            _ => {}
         }
         // Files no manifest names: generations written by an interrupted compaction.
         let named: Vec<String> = m
@@ -203,22 +341,13 @@ impl<P: Profile> Core<P> {
                 }
             }
         }
-        if m.sections.is_empty() {
-            return Err(StorageError::corrupt(MANIFEST, 0, "no MMR in the store"));
+        for s in &m.sections {
+            if let Some(h) = later_block(dir, s)? {
+                return Err(older(&m, &s.files[3].name, h));
+            }
         }
         let mut members = Vec::new();
         for (i, s) in m.sections.iter().enumerate() {
-            let first = &m.sections[0];
-            if (s.height, s.oldest, s.horizon) != (first.height, first.oldest, first.horizon) {
-                return Err(StorageError::corrupt(
-                    MANIFEST,
-                    0,
-                    format!(
-                        "MMR {:?} is not at the height of MMR {:?}",
-                        s.name, first.name
-                    ),
-                ));
-            }
             let p = profile(i, &s.name)?;
             members.push(Member::open(dir, s, p, Config { retain: m.retain })?);
         }
@@ -286,7 +415,8 @@ impl<P: Profile> Core<P> {
         for (m, p) in self.members.iter().zip(&plans) {
             entries.extend(m.journal(p)?);
         }
-        let mut journal_len = 0;
+        let mut journal_len =
+            std::fs::symlink_metadata(join(&self.dir, JOURNAL)).map_or(0, |m| m.len());
         if !entries.is_empty() {
             let j = encode_journal(seq, &entries);
             journal_len = j.len() as u64;
@@ -306,6 +436,7 @@ impl<P: Profile> Core<P> {
             profile: self.manifest.profile.clone(),
             retain: self.manifest.retain,
             sections: Vec::new(),
+            at: Vec::new(),
         };
         for (m, p) in self.members.iter().zip(&plans) {
             man.sections.push(m.section_after(p));
@@ -316,12 +447,15 @@ impl<P: Profile> Core<P> {
             m.adopt(&self.dir, &mut self.io, p, s)?;
         }
         self.manifest = man;
-        // The journal is for `seq`, now committed, so it is dead; a large one (a rewind or
-        // compaction saved the bytes it cut) is emptied so that it does not occupy the disk
-        // until the next commit. No sync needed: a journal for `seq` is ignored on open.
-        if journal_len > JOURNAL_KEEP {
-            if let Ok(jf) = open_rw(&self.dir, JOURNAL, false) {
-                let _ = self.io.set_len(&jf, JOURNAL, 0);
+        // The undo journal is for `seq`, now committed, so it is dead: it becomes the mark
+        // that `seq` completed (so that an older manifest put back is recognised), which
+        // also frees a large journal's space. No sync needed: a torn or lost mark is
+        // ignored on open, and so is a journal for `seq`.
+        let done = encode_done(seq);
+        if let Ok(jf) = open_rw(&self.dir, JOURNAL, true) {
+            let _ = self.io.write_at(&jf, JOURNAL, 0, &done);
+            if journal_len != done.len() as u64 {
+                let _ = self.io.set_len(&jf, JOURNAL, done.len() as u64);
             }
         }
         Ok(())

@@ -82,11 +82,7 @@ pub struct MultiDb<P: Profile + Clone> {
     core: Core<P>,
 }
 
-fn valid_name(n: &str) -> bool {
-    (1..=32).contains(&n.len())
-        && n.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-}
+use crate::files::valid_name;
 
 impl<P: Profile + Clone> MultiDb<P> {
     /// Creates a store of the MMRs `mmrs` in `dir` (created if missing; must not hold a

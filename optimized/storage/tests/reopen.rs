@@ -294,12 +294,16 @@ fn a_profile_without_an_empty_root_reopens_empty_and_after_rewinding_to_genesis(
 
 #[test]
 fn older_manifest_versions_are_refused_by_name() {
-    for (magic, version) in [(b"MMRMANI1", "version 1"), (b"MMRMANI2", "version 2")] {
+    for (magic, version) in [
+        (b"MMRMANI1", "version 1"),
+        (b"MMRMANI2", "version 2"),
+        (b"MMRMANI3", "version 3"),
+    ] {
         let dir = tmp("manifest-old");
         drop(PersistentDb::create(&dir, profile(), Config { retain: 2 }).unwrap());
         let path = dir.join("MANIFEST");
         let mut b = std::fs::read(&path).unwrap();
-        assert_eq!(&b[..8], b"MMRMANI3");
+        assert_eq!(&b[..8], b"MMRMANI4");
         b[..8].copy_from_slice(magic);
         std::fs::write(&path, b).unwrap();
         match PersistentDb::open(&dir, profile()) {
