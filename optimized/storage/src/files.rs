@@ -449,7 +449,7 @@ const MANIFEST_MAGIC_OLD: [(&[u8; 8], &str); 3] = [
          is not supported; recreate the store",
     ),
 ];
-const JOURNAL_MAGIC: &[u8; 8] = b"MMRJRNL1";
+const JOURNAL_MAGIC: &[u8; 8] = b"MMRJRNL2";
 const DONE_MAGIC: &[u8; 8] = b"MMRJDONE";
 
 /// One file's committed length and checksums.
@@ -846,10 +846,13 @@ pub(crate) struct JournalEntry {
     pub at: u64,
 }
 
-pub(crate) fn encode_journal(seq: u64, entries: &[JournalEntry]) -> Vec<u8> {
+/// The undo journal of checkpoint `seq`, which rolls the files back to the checkpoint
+/// `base` (the manifest's seq; seq - base - 1 log records lie between them).
+pub(crate) fn encode_journal(seq: u64, base: u64, entries: &[JournalEntry]) -> Vec<u8> {
     let mut w = W(Vec::new());
     w.0.extend_from_slice(JOURNAL_MAGIC);
     w.u64(seq);
+    w.u64(base);
     w.u32(entries.len() as u32);
     for e in entries {
         w.bytes(e.name.as_bytes());
@@ -880,8 +883,13 @@ pub(crate) enum Journal {
     None,
     /// Commit `seq` completed.
     Done(u64),
-    /// The undo journal of commit `seq` (complete: its checksum is good).
-    Undo(u64, Vec<JournalEntry>),
+    /// The undo journal of checkpoint `seq` back to the checkpoint `base` (complete: its
+    /// checksum is good).
+    Undo {
+        seq: u64,
+        base: u64,
+        entries: Vec<JournalEntry>,
+    },
 }
 
 /// Reads `journal.bin`. A journal whose checksum is good but whose content does not
@@ -903,6 +911,7 @@ pub(crate) fn read_journal(dir: &Path) -> Result<Journal, StorageError> {
         r.done()?;
         return Ok(Journal::Done(seq));
     }
+    let base = r.u64()?;
     let n = r.u32()?;
     let mut out = Vec::new();
     for _ in 0..n {
@@ -925,7 +934,11 @@ pub(crate) fn read_journal(dir: &Path) -> Result<Journal, StorageError> {
         });
     }
     r.done()?;
-    Ok(Journal::Undo(seq, out))
+    Ok(Journal::Undo {
+        seq,
+        base,
+        entries: out,
+    })
 }
 
 // ----- writing a new generation file -----

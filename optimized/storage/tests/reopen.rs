@@ -82,6 +82,8 @@ fn rewind_then_append_overwrites_at_the_rewound_offset() {
     let size = disk.size();
     let expect = mem.root(At::Current).unwrap();
     assert_eq!(disk.root(At::Current).unwrap(), expect);
+    // The log holds the commits; the checkpoint writes them into the hash file.
+    assert!(disk.checkpoint().unwrap());
     drop(disk);
     // The file holds exactly `size` records: nothing stale after them.
     let hash_len = std::fs::metadata(dir.join("hash.000000.bin"))
