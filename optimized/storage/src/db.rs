@@ -5,19 +5,21 @@
 
 use crate::error::StorageError;
 use crate::files::{
-    JOURNAL, MANIFEST, MANIFEST_TMP, Manifest, encode_journal, open_rw, read_journal,
+    CHUNK, JOURNAL, Journal, JournalEntry, MANIFEST, MANIFEST_TMP, Manifest, SEQ_AT, Section,
+    encode_done, encode_journal, open_ro, open_rw, read_journal,
 };
 use crate::io::{Fault, Io, join};
-use crate::member::{Member, is_generation_file, prefix_of, section_file_names};
+use crate::member::{Member, decode_record, is_generation_file, prefix_of, section_file_names};
 use crate::store::FileStore;
 use crate::sys::DirLock;
+use crate::wal::{self, End, OpLog, WAL};
 use mmr_optimized::Optimized;
+use mmr_spec::At;
 use mmr_spec::{Block, BlockInfo, CompactReport, Config, Node, Profile, Proof, ProofDb};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 const LOCK: &str = "LOCK";
-/// A committed journal longer than this is emptied after its commit.
-const JOURNAL_KEEP: u64 = 64 * 1024;
 
 /// Disk use of a store's files, in bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,9 +91,46 @@ pub(crate) struct Core<P: Profile> {
     pub dir: PathBuf,
     _lock: DirLock,
     pub io: Io,
+    /// The last checkpoint.
     pub manifest: Manifest,
     pub members: Vec<Member<P>>,
     pub poisoned: bool,
+    /// The last durable change: the checkpoint's seq, or a later log record's.
+    pub seq: u64,
+    wal: File,
+    wal_end: u64,
+    /// The operations of the block in progress.
+    pub log: OpLog,
+    /// Log records since the checkpoint.
+    logged: u64,
+    /// A record was written but not yet synced (group commit).
+    unsynced: bool,
+    /// When a commit checkpoints instead of only logging.
+    pub policy: CheckpointPolicy,
+    /// Log records replayed when the store was opened.
+    pub replayed: u64,
+    /// Opening rolled back an interrupted checkpoint from its undo journal.
+    pub recovered: bool,
+}
+
+/// When a commit is a checkpoint (the full commit protocol, section 3) rather than one log
+/// record: every `every` commits, or once the log holds `wal_bytes`, or when a compaction or
+/// un-pruning is waiting to be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckpointPolicy {
+    /// Commits per checkpoint (1: every commit checkpoints; the log is then unused).
+    pub every: u64,
+    /// Log size that forces a checkpoint.
+    pub wal_bytes: u64,
+}
+
+impl Default for CheckpointPolicy {
+    fn default() -> Self {
+        CheckpointPolicy {
+            every: 128,
+            wal_bytes: 16 << 20,
+        }
+    }
 }
 
 fn lock(dir: &Path) -> Result<DirLock, StorageError> {
@@ -103,6 +142,151 @@ fn lock(dir: &Path) -> Result<DirLock, StorageError> {
             StorageError::io(LOCK, 0, &e)
         }
     })
+}
+
+/// The error for a manifest older than `file`, which shows commit or block `later`.
+fn older(m: &Manifest, file: &str, later: u64) -> StorageError {
+    StorageError::corrupt(
+        MANIFEST,
+        SEQ_AT,
+        format!(
+            "the manifest is older than {file}: it is commit {} at height {}, {file} shows {} \
+             {later} (an older MANIFEST was put back)",
+            m.seq,
+            m.sections.first().map_or(0, |s| s.height),
+            if file == JOURNAL { "commit" } else { "block" },
+        ),
+    )
+}
+
+/// The height of a complete block record just after the committed end of `blocks.log`, if
+/// it is above the manifest's height: the manifest is older than the file.
+fn later_block(dir: &Path, s: &Section) -> Result<Option<u64>, StorageError> {
+    let fi = &s.files[3];
+    let Ok(f) = open_ro(dir, &fi.name) else {
+        return Ok(None); // reported when the file is opened
+    };
+    let actual = f
+        .metadata()
+        .map_err(|e| StorageError::io(&fi.name, 0, &e))?
+        .len();
+    if actual < fi.len + 8 {
+        return Ok(None);
+    }
+    let n = u64::from_le_bytes(
+        crate::files::read_at(&f, &fi.name, fi.len, 8)?
+            .try_into()
+            .unwrap_or([0; 8]),
+    );
+    if n > actual - fi.len - 8 {
+        return Ok(None);
+    }
+    let body = crate::files::read_at(&f, &fi.name, fi.len + 8, n)?;
+    Ok(decode_record(&body, &fi.name, fi.len + 8)
+        .ok()
+        .map(|rb| rb.height)
+        .filter(|&h| h > s.height))
+}
+
+/// Puts back what an interrupted commit overwrote, from its complete undo journal. Every
+/// entry is checked before anything is written: it names a file of this store (from the
+/// manifest's fixed set, each once), its saved length is the file's committed length, its
+/// ranges lie below it, and the saved bytes restore the committed checksum of every chunk
+/// they touch. Anything else is corruption of the journal, at the entry's offset.
+fn recover(
+    dir: &Path,
+    m: &Manifest,
+    entries: &[JournalEntry],
+    io: &mut Io,
+) -> Result<(), StorageError> {
+    let bad = |e: &JournalEntry, what: String| StorageError::corrupt(JOURNAL, e.at, what);
+    let files: Vec<&crate::files::FileInfo> =
+        m.sections.iter().flat_map(|s| s.files.iter()).collect();
+    let mut opened = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let Some(fi) = files.iter().find(|f| f.name == e.name) else {
+            return Err(bad(
+                e,
+                format!("names {:?}, which is not a file of this store", e.name),
+            ));
+        };
+        if entries[..i].iter().any(|o| o.name == e.name) {
+            return Err(bad(e, format!("names {} twice", e.name)));
+        }
+        if e.old_len != fi.len {
+            return Err(bad(
+                e,
+                format!(
+                    "saves {} as {} bytes long, but its committed length is {}",
+                    e.name, e.old_len, fi.len
+                ),
+            ));
+        }
+        if e.ranges.iter().any(|(off, b)| {
+            off.checked_add(b.len() as u64)
+                .is_none_or(|end| end > e.old_len)
+        }) {
+            return Err(bad(
+                e,
+                format!("saves bytes of {} beyond its committed length", e.name),
+            ));
+        }
+        let f = match open_rw(dir, &e.name, false) {
+            Ok(f) => f,
+            Err(_) if e.old_len == 0 => continue,
+            Err(err) => return Err(err),
+        };
+        let actual = f
+            .metadata()
+            .map_err(|x| StorageError::io(&e.name, 0, &x))?
+            .len();
+        let mut chunks: Vec<u64> = e
+            .ranges
+            .iter()
+            .filter(|(_, b)| !b.is_empty())
+            .flat_map(|(off, b)| off / CHUNK..=(off + b.len() as u64 - 1) / CHUNK)
+            .collect();
+        chunks.sort_unstable();
+        chunks.dedup();
+        for c in chunks {
+            let off = c * CHUNK;
+            let n = CHUNK.min(e.old_len - off);
+            let mut buf = vec![0u8; n as usize];
+            let have = actual.saturating_sub(off).min(n);
+            if have > 0 {
+                let b = crate::files::read_at(&f, &e.name, off, have)?;
+                buf[..have as usize].copy_from_slice(&b);
+            }
+            for (r_off, b) in &e.ranges {
+                let lo = (*r_off).max(off);
+                let hi = (r_off + b.len() as u64).min(off + n);
+                if lo < hi {
+                    buf[(lo - off) as usize..(hi - off) as usize]
+                        .copy_from_slice(&b[(lo - r_off) as usize..(hi - r_off) as usize]);
+                }
+            }
+            if fi.crcs.get(c as usize) != Some(&crc32fast::hash(&buf)) {
+                return Err(bad(
+                    e,
+                    format!(
+                        "its saved bytes do not restore the committed chunk of {} at {off}: \
+                         the journal is not the undo of this store's interrupted commit",
+                        e.name
+                    ),
+                ));
+            }
+        }
+        opened.push((f, e));
+    }
+    for (f, e) in opened {
+        for (off, b) in &e.ranges {
+            io.write_at(&f, &e.name, *off, b)?;
+        }
+        io.set_len(&f, &e.name, e.old_len)?;
+        io.sync(&f, &e.name)?;
+    }
+    io.remove(&join(dir, JOURNAL))?;
+    io.sync_dir(dir)
 }
 
 impl<P: Profile> Core<P> {
@@ -130,15 +314,27 @@ impl<P: Profile> Core<P> {
         for (name, keyed, p) in members {
             ms.push(Member::create(dir, &name, keyed, p, config, &mut io)?);
         }
+        let wal = crate::files::JFile::create(dir, WAL, &mut io)?.file;
+        io.write_at(&wal, WAL, 0, &wal::header(0))?;
         let mut core = Core {
             dir: dir.to_path_buf(),
             _lock: lock,
+            seq: 0,
+            wal,
+            wal_end: wal::HEADER,
+            log: OpLog::default(),
+            logged: 0,
+            unsynced: false,
+            policy: CheckpointPolicy::default(),
+            replayed: 0,
+            recovered: false,
             io,
             manifest: Manifest {
                 seq: 0,
                 profile,
                 retain: config.retain,
                 sections: ms.iter().map(|m| m.section.clone()).collect(),
+                at: Vec::new(),
             },
             members: ms,
             poisoned: false,
@@ -167,22 +363,17 @@ impl<P: Profile> Core<P> {
             ));
         }
         let mut io = Io::default();
-        // Roll back an interrupted commit (section 3, step 3 reached but not step 5).
-        if let Some(entries) = read_journal(dir, m.seq + 1) {
-            for e in &entries {
-                let f = match open_rw(dir, &e.name, false) {
-                    Ok(f) => f,
-                    Err(_) if e.old_len == 0 => continue,
-                    Err(err) => return Err(err),
-                };
-                for (off, b) in &e.ranges {
-                    io.write_at(&f, &e.name, *off, b)?;
-                }
-                io.set_len(&f, &e.name, e.old_len)?;
-                io.sync(&f, &e.name)?;
+        let mut recovered = false;
+        // Roll back an interrupted commit (section 3, step 3 reached but not step 5); a
+        // journal of a later commit means that this manifest is an older one put back.
+        match read_journal(dir)? {
+            Journal::Done(seq) if seq > m.seq => return Err(older(&m, JOURNAL, seq)),
+            Journal::Undo { base, .. } if base > m.seq => return Err(older(&m, JOURNAL, base)),
+            Journal::Undo { seq, base, entries } if base == m.seq && seq > m.seq => {
+                recover(dir, &m, &entries, &mut io)?;
+                recovered = true;
             }
-            io.remove(&join(dir, JOURNAL))?;
-            io.sync_dir(dir)?;
+            _ => {}
         }
         // Files no manifest names: generations written by an interrupted compaction.
         let named: Vec<String> = m
@@ -203,33 +394,179 @@ impl<P: Profile> Core<P> {
                 }
             }
         }
-        if m.sections.is_empty() {
-            return Err(StorageError::corrupt(MANIFEST, 0, "no MMR in the store"));
+        for s in &m.sections {
+            if let Some(h) = later_block(dir, s)? {
+                return Err(older(&m, &s.files[3].name, h));
+            }
         }
         let mut members = Vec::new();
         for (i, s) in m.sections.iter().enumerate() {
-            let first = &m.sections[0];
-            if (s.height, s.oldest, s.horizon) != (first.height, first.oldest, first.horizon) {
-                return Err(StorageError::corrupt(
-                    MANIFEST,
-                    0,
-                    format!(
-                        "MMR {:?} is not at the height of MMR {:?}",
-                        s.name, first.name
-                    ),
-                ));
-            }
             let p = profile(i, &s.name)?;
             members.push(Member::open(dir, s, p, Config { retain: m.retain })?);
         }
-        Ok(Core {
+        // The log: records after this checkpoint are replayed; a log that follows a later
+        // checkpoint means that this manifest is an older one put back.
+        let bytes = crate::files::read_whole(dir, WAL)?.unwrap_or_default();
+        let log = wal::read(&bytes)?;
+        drop(bytes);
+        let wal_file = open_rw(dir, WAL, true)?;
+        let mut core = Core {
             dir: dir.to_path_buf(),
             _lock: lock,
-            io: Io::with_fault(fault),
+            io: Io::default(),
+            seq: m.seq,
+            wal: wal_file,
+            wal_end: wal::HEADER,
+            log: OpLog::default(),
+            logged: 0,
+            unsynced: false,
+            policy: CheckpointPolicy::default(),
+            replayed: 0,
+            recovered,
             manifest: m,
             members,
             poisoned: false,
-        })
+        };
+        match log.base {
+            Some(b) if b > core.manifest.seq => return Err(older(&core.manifest, WAL, b)),
+            Some(b) if b == core.manifest.seq => {
+                for r in &log.records {
+                    core.replay(r)?;
+                }
+                core.wal_end = log.end;
+            }
+            _ => {
+                // No log, or one of an earlier checkpoint: start this checkpoint's.
+                let h = wal::header(core.manifest.seq);
+                core.io.write_at(&core.wal, WAL, 0, &h)?;
+            }
+        }
+        core.io = Io::with_fault(fault);
+        Ok(core)
+    }
+
+    /// Replays one log record through the code that made it; it must end at the heights
+    /// and roots it records.
+    fn replay(&mut self, r: &wal::Record) -> Result<(), StorageError> {
+        let bad = |what: String| StorageError::corrupt(WAL, r.at, what);
+        let n = self.members.len();
+        let member = |mmr: u32| {
+            if (mmr as usize) < n {
+                Ok(mmr as usize)
+            } else {
+                Err(bad(format!("names MMR {mmr} of {n}")))
+            }
+        };
+        let fail =
+            |e: StorageError| bad(format!("record of commit {} does not replay: {e}", r.seq));
+        for op in &r.ops {
+            match op {
+                wal::Op::Append {
+                    mmr,
+                    key,
+                    data,
+                    value,
+                } => {
+                    let i = member(*mmr)?;
+                    self.members[i]
+                        .append(key.as_ref(), data, *value)
+                        .map_err(fail)?;
+                }
+                wal::Op::Update {
+                    mmr,
+                    index,
+                    data,
+                    value,
+                } => {
+                    let i = member(*mmr)?;
+                    self.members[i].update(*index, data, *value).map_err(fail)?;
+                }
+                wal::Op::Spend { mmr, index, data } => {
+                    let i = member(*mmr)?;
+                    self.members[i].spend(*index, data).map_err(fail)?;
+                }
+                wal::Op::Block { mmr, block } => {
+                    let i = member(*mmr)?;
+                    self.members[i].apply_block(block).map_err(fail)?;
+                }
+            }
+        }
+        if r.end == End::Commit {
+            for m in &mut self.members {
+                m.db.commit().map_err(|e| fail(e.into()))?;
+            }
+        }
+        if self.tips() != r.tips {
+            return Err(bad(format!(
+                "replaying the record of commit {} does not give the heights and roots it records",
+                r.seq
+            )));
+        }
+        self.seq = r.seq;
+        self.logged += 1;
+        self.replayed += 1;
+        Ok(())
+    }
+
+    /// Each member's height and root.
+    fn tips(&self) -> Vec<(u64, Option<mmr_spec::Node>)> {
+        self.members
+            .iter()
+            .map(|m| (m.db.height(), m.db.root(At::Block(m.db.height())).ok()))
+            .collect()
+    }
+
+    /// Makes the block just committed in every member durable: one log record and one
+    /// fdatasync (none if `sync` is false: group commit, see [`Core::flush`]), or a
+    /// checkpoint when the policy says so. A failure poisons the handle.
+    pub fn commit_logged(&mut self, end: End, sync: bool) -> Result<(), StorageError> {
+        let r = self.commit_logged_inner(end, sync);
+        if r.is_err() {
+            self.poisoned = true;
+        }
+        r
+    }
+
+    fn commit_logged_inner(&mut self, end: End, sync: bool) -> Result<(), StorageError> {
+        let due = self.logged + 1 >= self.policy.every
+            || self.wal_end >= self.policy.wal_bytes
+            || self.members.iter().any(Member::needs_rewrite);
+        if due {
+            return self.persist_inner();
+        }
+        let seq = self.seq + 1;
+        let tips = self.tips();
+        let rec = self.log.record(seq, end, &tips);
+        self.io.write_at(&self.wal, WAL, self.wal_end, &rec)?;
+        self.wal_end += rec.len() as u64;
+        self.logged += 1;
+        self.seq = seq;
+        self.unsynced = true;
+        if sync {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Syncs log records written without a sync (group commit).
+    pub fn flush(&mut self) -> Result<(), StorageError> {
+        if self.unsynced {
+            let r = self.io.sync_data(&self.wal, WAL);
+            if r.is_err() {
+                self.poisoned = true;
+            }
+            r?;
+            self.unsynced = false;
+        }
+        Ok(())
+    }
+
+    /// A checkpoint now if there are log records (every member without pending changes).
+    pub fn checkpoint(&mut self) -> Result<(), StorageError> {
+        if self.logged == 0 && !self.members.iter().any(Member::needs_rewrite) {
+            return Ok(());
+        }
+        self.persist()
     }
 
     pub fn check(&self) -> Result<(), StorageError> {
@@ -242,7 +579,7 @@ impl<P: Profile> Core<P> {
 
     /// Disk use of the committed files of all members.
     pub fn disk_usage(&self) -> DiskUsage {
-        let meta = [MANIFEST, JOURNAL]
+        let meta = [MANIFEST, JOURNAL, WAL]
             .iter()
             .filter_map(|n| std::fs::metadata(join(&self.dir, n)).ok())
             .map(|m| m.len())
@@ -274,7 +611,7 @@ impl<P: Profile> Core<P> {
     }
 
     fn persist_inner(&mut self) -> Result<(), StorageError> {
-        let seq = self.manifest.seq + 1;
+        let seq = self.seq + 1;
         // 1-2. Each member's new generation (written and synced) and file changes.
         let mut plans = Vec::new();
         for m in &self.members {
@@ -286,9 +623,10 @@ impl<P: Profile> Core<P> {
         for (m, p) in self.members.iter().zip(&plans) {
             entries.extend(m.journal(p)?);
         }
-        let mut journal_len = 0;
+        let mut journal_len =
+            std::fs::symlink_metadata(join(&self.dir, JOURNAL)).map_or(0, |m| m.len());
         if !entries.is_empty() {
-            let j = encode_journal(seq, &entries);
+            let j = encode_journal(seq, self.manifest.seq, &entries);
             journal_len = j.len() as u64;
             let jf = open_rw(&self.dir, JOURNAL, true)?;
             self.io.write_at(&jf, JOURNAL, 0, &j)?;
@@ -306,6 +644,7 @@ impl<P: Profile> Core<P> {
             profile: self.manifest.profile.clone(),
             retain: self.manifest.retain,
             sections: Vec::new(),
+            at: Vec::new(),
         };
         for (m, p) in self.members.iter().zip(&plans) {
             man.sections.push(m.section_after(p));
@@ -316,14 +655,26 @@ impl<P: Profile> Core<P> {
             m.adopt(&self.dir, &mut self.io, p, s)?;
         }
         self.manifest = man;
-        // The journal is for `seq`, now committed, so it is dead; a large one (a rewind or
-        // compaction saved the bytes it cut) is emptied so that it does not occupy the disk
-        // until the next commit. No sync needed: a journal for `seq` is ignored on open.
-        if journal_len > JOURNAL_KEEP {
-            if let Ok(jf) = open_rw(&self.dir, JOURNAL, false) {
-                let _ = self.io.set_len(&jf, JOURNAL, 0);
+        // The undo journal is for `seq`, now committed, so it is dead: it becomes the mark
+        // that `seq` completed (so that an older manifest put back is recognised), which
+        // also frees a large journal's space. No sync needed: a torn or lost mark is
+        // ignored on open, and so is a journal for `seq`.
+        let done = encode_done(seq);
+        if let Ok(jf) = open_rw(&self.dir, JOURNAL, true) {
+            let _ = self.io.write_at(&jf, JOURNAL, 0, &done);
+            if journal_len != done.len() as u64 {
+                let _ = self.io.set_len(&jf, JOURNAL, done.len() as u64);
             }
         }
+        // The log restarts after this checkpoint (section 3): its old records are for
+        // commits up to `seq`, which the manifest now holds. No sync: until the next record
+        // is synced with it, an old header only makes the whole log stale.
+        self.seq = seq;
+        self.logged = 0;
+        self.log.clear();
+        self.unsynced = false;
+        self.wal_end = wal::HEADER;
+        self.io.write_at(&self.wal, WAL, 0, &wal::header(seq))?;
         Ok(())
     }
 
@@ -335,8 +686,9 @@ impl<P: Profile> Core<P> {
             parents_checked: 0,
             bytes_checked: self.disk_usage().total(),
         };
+        let current = self.logged == 0;
         for m in &self.members {
-            let (p, c) = m.verify()?;
+            let (p, c) = m.verify(current)?;
             r.positions += p;
             r.parents_checked += c;
         }
@@ -409,9 +761,9 @@ impl<P: Profile> PersistentDb<P> {
         &self.core.dir
     }
 
-    /// The manifest's commit sequence number (one per durable change).
+    /// The commit sequence number (one per durable change: log record or checkpoint).
     pub fn seq(&self) -> u64 {
-        self.core.manifest.seq
+        self.core.seq
     }
 
     /// Whether a failed write has poisoned this handle (reopen to continue).
@@ -422,6 +774,46 @@ impl<P: Profile> PersistentDb<P> {
     /// Write calls made so far (for placing injected faults).
     pub fn io_calls(&self) -> u64 {
         self.core.io.calls
+    }
+
+    /// fsync and fdatasync calls made so far by this handle (files and directory).
+    pub fn sync_calls(&self) -> u64 {
+        self.core.io.syncs
+    }
+
+    /// Log records replayed when this handle opened the store.
+    pub fn replayed(&self) -> u64 {
+        self.core.replayed
+    }
+
+    /// Whether this handle's open rolled back an interrupted checkpoint (its journal).
+    pub fn recovered_checkpoint(&self) -> bool {
+        self.core.recovered
+    }
+
+    /// When commits checkpoint (STORAGE.md section 3).
+    pub fn checkpoint_policy(&self) -> CheckpointPolicy {
+        self.core.policy
+    }
+
+    /// Sets when commits checkpoint.
+    pub fn set_checkpoint_policy(&mut self, policy: CheckpointPolicy) {
+        self.core.policy = CheckpointPolicy {
+            every: policy.every.max(1),
+            ..policy
+        };
+    }
+
+    /// Writes every committed change into the store's files now (a checkpoint) and
+    /// restarts the log. Returns false (and does nothing) while there are uncommitted
+    /// changes; a no-op without log records.
+    pub fn checkpoint(&mut self) -> Result<bool, StorageError> {
+        self.core.check()?;
+        if self.db().has_pending() {
+            return Ok(false);
+        }
+        self.core.checkpoint()?;
+        Ok(true)
     }
 
     /// Current generation of the hash and leaf-data files.
@@ -445,26 +837,33 @@ impl<P: Profile> PersistentDb<P> {
     /// D12 append (durable at the next commit).
     pub fn append(&mut self, data: &[u8], value: u64) -> Result<u64, StorageError> {
         self.core.check()?;
-        self.m_mut().append(None, data, value)
+        let i = self.m_mut().append(None, data, value)?;
+        self.core.log.append(0, None, data, value);
+        Ok(i)
     }
 
     /// D12 update (durable at the next commit).
     pub fn update(&mut self, index: u64, data: &[u8], value: u64) -> Result<(), StorageError> {
         self.core.check()?;
-        self.m_mut().update(index, data, value)
+        self.m_mut().update(index, data, value)?;
+        self.core.log.update(0, index, data, value);
+        Ok(())
     }
 
     /// D12 spend (durable at the next commit).
     pub fn spend(&mut self, index: u64, data: &[u8]) -> Result<(), StorageError> {
         self.core.check()?;
-        self.m_mut().spend(index, data)
+        self.m_mut().spend(index, data)?;
+        self.core.log.spend(0, index, data);
+        Ok(())
     }
 
-    /// D16 commit, durable when it returns.
+    /// D16 commit, durable when it returns: one log record and one fdatasync, or a
+    /// checkpoint when one is due.
     pub fn commit(&mut self) -> Result<BlockInfo, StorageError> {
         self.core.check()?;
         let info = self.m_mut().db.commit()?;
-        self.core.persist()?;
+        self.core.commit_logged(End::Commit, true)?;
         Ok(info)
     }
 
@@ -472,8 +871,36 @@ impl<P: Profile> PersistentDb<P> {
     pub fn apply_block(&mut self, block: &Block) -> Result<BlockInfo, StorageError> {
         self.core.check()?;
         let info = self.m_mut().apply_block(block)?;
-        self.core.persist()?;
+        self.core.log.block(0, block);
+        self.core.commit_logged(End::Block, true)?;
         Ok(info)
+    }
+
+    /// Group commit: D16 apply_block of each block in order, all durable when it returns,
+    /// with one fdatasync for all of them (one log record each). On a refused block the
+    /// blocks before it stay applied (and are made durable) and the error is returned.
+    pub fn apply_blocks(&mut self, blocks: &[Block]) -> Result<Vec<BlockInfo>, StorageError> {
+        self.core.check()?;
+        let mut infos = Vec::with_capacity(blocks.len());
+        let mut err = None;
+        for block in blocks {
+            match self.m_mut().apply_block(block) {
+                Ok(info) => {
+                    self.core.log.block(0, block);
+                    self.core.commit_logged(End::Block, false)?;
+                    infos.push(info);
+                }
+                Err(e) => {
+                    err = Some(e);
+                    break;
+                }
+            }
+        }
+        self.core.flush()?;
+        match err {
+            Some(e) => Err(e),
+            None => Ok(infos),
+        }
     }
 
     /// D19 rewind, durable when it returns.
@@ -487,6 +914,10 @@ impl<P: Profile> PersistentDb<P> {
     /// changes (then with the next commit). Reports disk use before and after.
     pub fn compact(&mut self, horizon: u64) -> Result<CompactOutcome, StorageError> {
         self.core.check()?;
+        // "Before" is the files with every commit in them.
+        if !self.db().has_pending() {
+            self.core.checkpoint()?;
+        }
         let before = self.disk_usage();
         let report = self.m_mut().compact(horizon)?;
         let durable = !self.db().has_pending();

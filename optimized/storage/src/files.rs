@@ -4,6 +4,9 @@
 
 use crate::error::StorageError;
 use crate::io::{Io, join};
+use crate::member::{prefix_of, section_file_names};
+use crate::store::RECORD;
+use mmr_optimized::index;
 use mmr_spec::{Hash, Node};
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
@@ -31,19 +34,83 @@ pub(crate) struct Change {
     pub new_len: u64,
 }
 
+/// Whether `name` is a plain name inside the store directory: no separator, not `.` or
+/// `..`, not empty. Every name the store opens is one of its own fixed names; this is the
+/// last line of defence should one ever come from a file.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
+}
+
+/// Opens `dir/name` for reading and writing without following a symbolic link (O_NOFOLLOW),
+/// and refuses anything but a plain file with one link: a symbolic or hard link could
+/// make a write land outside the store. `create` creates the file if missing.
 pub(crate) fn open_rw(dir: &Path, name: &str, create: bool) -> Result<File, StorageError> {
-    OpenOptions::new()
+    open_checked(dir, name, true, create)
+}
+
+/// [`open_rw`] for reading only (the manifest, the journal).
+pub(crate) fn open_ro(dir: &Path, name: &str) -> Result<File, StorageError> {
+    open_checked(dir, name, false, false)
+}
+
+fn open_checked(dir: &Path, name: &str, rw: bool, create: bool) -> Result<File, StorageError> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    if !plain_name(name) {
+        return Err(StorageError::corrupt(
+            name,
+            0,
+            "not a file name inside the store directory",
+        ));
+    }
+    let f = OpenOptions::new()
         .read(true)
-        .write(true)
+        .write(rw)
         .create(create)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(join(dir, name))
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 StorageError::corrupt(name, 0, "file is missing")
+            } else if e.raw_os_error() == Some(libc::ELOOP) {
+                StorageError::corrupt(
+                    name,
+                    0,
+                    "is a symbolic link (a store's files are plain files; links are not followed)",
+                )
             } else {
                 StorageError::io(name, 0, &e)
             }
-        })
+        })?;
+    let md = f.metadata().map_err(|e| StorageError::io(name, 0, &e))?;
+    if !md.file_type().is_file() {
+        return Err(StorageError::corrupt(name, 0, "is not a plain file"));
+    }
+    if md.nlink() != 1 {
+        return Err(StorageError::corrupt(
+            name,
+            0,
+            format!(
+                "has {} hard links (a store's files have one: a write through another link \
+                 could change a file outside the store)",
+                md.nlink()
+            ),
+        ));
+    }
+    Ok(f)
+}
+
+/// The whole content of `dir/name`, opened as [`open_ro`] does; `None` if it is missing.
+pub(crate) fn read_whole(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
+    use std::io::Read;
+    let mut f = match open_ro(dir, name) {
+        Ok(f) => f,
+        Err(StorageError::Corrupt { what, .. }) if what == "file is missing" => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut b = Vec::new();
+    f.read_to_end(&mut b)
+        .map_err(|e| StorageError::io(name, 0, &e))?;
+    Ok(Some(b))
 }
 
 pub(crate) fn read_at(
@@ -65,7 +132,10 @@ pub(crate) fn read_at(
 
 impl JFile {
     /// An empty new file (created or truncated to nothing).
+    /// A file left under this name (an orphan, or planted) is removed first, never
+    /// truncated: it could be a link to a file outside the store.
     pub fn create(dir: &Path, name: &str, io: &mut Io) -> Result<JFile, StorageError> {
+        io.remove(&join(dir, name))?;
         let file = open_rw(dir, name, true)?;
         io.set_len(&file, name, 0)?;
         Ok(JFile {
@@ -86,6 +156,13 @@ impl JFile {
         crcs: Vec<u32>,
         check: bool,
     ) -> Result<JFile, StorageError> {
+        if crcs.len() as u64 != len.div_ceil(CHUNK) {
+            return Err(StorageError::corrupt(
+                "MANIFEST",
+                0,
+                format!("wrong checksum count for {name}"),
+            ));
+        }
         let file = open_rw(dir, name, false)?;
         let actual = file
             .metadata()
@@ -106,13 +183,6 @@ impl JFile {
                 name,
                 actual,
                 format!("file is truncated: {actual} byte(s), committed length {len}"),
-            ));
-        }
-        if crcs.len() as u64 != len.div_ceil(CHUNK) {
-            return Err(StorageError::corrupt(
-                "MANIFEST",
-                0,
-                format!("wrong checksum count for {name}"),
             ));
         }
         let jf = JFile {
@@ -277,6 +347,14 @@ impl<'a> R<'a> {
             base,
         })
     }
+    /// The offset (in the file) of the next byte.
+    pub fn pos(&self) -> u64 {
+        self.base + self.at as u64
+    }
+    /// Bytes left in the record.
+    pub fn left(&self) -> usize {
+        self.b.len() - self.at
+    }
     fn take(&mut self, n: usize) -> Result<&'a [u8], StorageError> {
         if self.b.len() - self.at < n {
             return Err(StorageError::corrupt(
@@ -349,12 +427,12 @@ impl<'a> R<'a> {
 pub(crate) const MANIFEST: &str = "MANIFEST";
 pub(crate) const MANIFEST_TMP: &str = "MANIFEST.tmp";
 pub(crate) const JOURNAL: &str = "journal.bin";
-/// Format version 3 (`MMRMANI3`): one section per named MMR (a store made by
+/// Format version 4 (`MMRMANI4`): one section per named MMR (a store made by
 /// `PersistentDb` has one, named ""), each with its leaf-data files and, for a keyed MMR, its
-/// key table. Version 2 (`MMRMANI2`, one MMR, no leaf data) and version 1 (`MMRMANI1`, a
-/// bare root node) were written only by pre-release builds and are refused by name.
-const MANIFEST_MAGIC: &[u8; 8] = b"MMRMANI3";
-const MANIFEST_MAGIC_OLD: [(&[u8; 8], &str); 2] = [
+/// key table; the leaf-data index marks the records of changed leaves (module `leafdata`).
+/// Versions 1 to 3 were written only by pre-release builds and are refused by name.
+const MANIFEST_MAGIC: &[u8; 8] = b"MMRMANI4";
+const MANIFEST_MAGIC_OLD: [(&[u8; 8], &str); 3] = [
     (
         b"MMRMANI1",
         "manifest format version 1 (pre-release, no root presence flag) is not supported; \
@@ -365,8 +443,14 @@ const MANIFEST_MAGIC_OLD: [(&[u8; 8], &str); 2] = [
         "manifest format version 2 (pre-release, no leaf data) is not supported; recreate \
          the store",
     ),
+    (
+        b"MMRMANI3",
+        "manifest format version 3 (pre-release, leaf-data index without the changed mark) \
+         is not supported; recreate the store",
+    ),
 ];
-const JOURNAL_MAGIC: &[u8; 8] = b"MMRJRNL1";
+const JOURNAL_MAGIC: &[u8; 8] = b"MMRJRNL2";
+const DONE_MAGIC: &[u8; 8] = b"MMRJDONE";
 
 /// One file's committed length and checksums.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -400,6 +484,19 @@ pub(crate) struct Section {
     pub files: Vec<FileInfo>,
 }
 
+/// Where a section's fields lie in the manifest as read (for errors naming the offset).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SectionAt {
+    /// The name's length field.
+    pub name: u64,
+    /// `height`; `oldest`, `horizon` and `horizon_leaves` follow at +8, +16, +24.
+    pub height: u64,
+    /// `size`; `leaves`, generation and `blocks_start` follow at +8, +16, +24.
+    pub size: u64,
+    /// Each file's length field.
+    pub files: Vec<u64>,
+}
+
 /// The manifest (MWEB's MMRInfo): which generation is current and everything committed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Manifest {
@@ -407,6 +504,21 @@ pub(crate) struct Manifest {
     pub profile: String,
     pub retain: u64,
     pub sections: Vec<Section>,
+    /// Field offsets of each section (filled by `decode`).
+    pub at: Vec<SectionAt>,
+}
+
+/// The offset of `seq` in the manifest.
+pub(crate) const SEQ_AT: u64 = 8;
+/// No store makes 2^63 commits; a larger `seq` (or height, size) is a crafted value.
+const LIMIT: u64 = 1 << 63;
+
+/// An MMR name (STORAGE.md section 1): 1 to 32 of `a-z 0-9 _ -`; "" only for the single
+/// MMR of a `PersistentDb`.
+pub(crate) fn valid_name(n: &str) -> bool {
+    (1..=32).contains(&n.len())
+        && n.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 impl Manifest {
@@ -440,6 +552,8 @@ impl Manifest {
         w.seal()
     }
 
+    /// Decodes and checks a manifest: its checksum, then every field against the others
+    /// ([`Manifest::check`]) before anything is opened or allocated from it.
     pub fn decode(b: &[u8]) -> Result<Manifest, StorageError> {
         for (magic, what) in MANIFEST_MAGIC_OLD {
             if b.len() >= 8 && &b[..8] == magic {
@@ -463,26 +577,47 @@ impl Manifest {
         m.retain = r.u64()?;
         let n = r.u32()?;
         for _ in 0..n {
+            let mut at = SectionAt {
+                name: r.pos(),
+                ..SectionAt::default()
+            };
+            let name = r.bytes()?;
+            let name = match std::str::from_utf8(name) {
+                Ok(n) if n.is_empty() || valid_name(n) => n.to_string(),
+                _ => {
+                    return Err(StorageError::corrupt(
+                        MANIFEST,
+                        at.name,
+                        format!(
+                            "MMR name {:?} is not 1 to 32 of a-z, 0-9, _ and -",
+                            String::from_utf8_lossy(name)
+                        ),
+                    ));
+                }
+            };
             let mut s = Section {
-                name: String::from_utf8_lossy(r.bytes()?).into_owned(),
+                name,
                 ..Section::default()
             };
+            let keyed_at = r.pos();
             s.keyed = match r.u8()? {
                 0 => false,
                 1 => true,
                 _ => {
                     return Err(StorageError::corrupt(
                         MANIFEST,
-                        0,
+                        keyed_at,
                         "keyed flag is neither 0 nor 1",
                     ));
                 }
             };
+            at.height = r.pos();
             s.height = r.u64()?;
             s.oldest = r.u64()?;
             s.horizon = r.u64()?;
             s.horizon_leaves = r.u64()?;
             s.root = r.opt_node()?;
+            at.size = r.pos();
             s.size = r.u64()?;
             s.leaves = r.u64()?;
             s.hash_gen = r.u64()?;
@@ -490,26 +625,195 @@ impl Manifest {
             let k = r.u32()?;
             for _ in 0..k {
                 let name = String::from_utf8_lossy(r.bytes()?).into_owned();
+                at.files.push(r.pos());
                 let len = r.u64()?;
                 let c = r.u32()?;
-                let mut crcs = Vec::with_capacity(c.min(1 << 24) as usize);
+                // Never more capacity than the record's remaining bytes can fill.
+                let mut crcs = Vec::with_capacity((c as usize).min(r.left() / 4));
                 for _ in 0..c {
                     crcs.push(r.u32()?);
                 }
                 s.files.push(FileInfo { name, len, crcs });
             }
             m.sections.push(s);
+            m.at.push(at);
         }
         r.done()?;
+        m.check()?;
         Ok(m)
+    }
+
+    /// Every field against the others (STORAGE.md section 4, "semantic checks"): what a
+    /// manifest whose checksum was recomputed can still not get past. Each failure names the
+    /// offset of the field at fault.
+    fn check(&self) -> Result<(), StorageError> {
+        let bad = |at: u64, what: String| Err(StorageError::corrupt(MANIFEST, at, what));
+        if self.seq >= LIMIT {
+            return bad(
+                SEQ_AT,
+                format!("seq {} is beyond any number of commits", self.seq),
+            );
+        }
+        let Some(first) = self.sections.first() else {
+            return bad(0, "no MMR in the store".into());
+        };
+        for (i, (s, at)) in self.sections.iter().zip(&self.at).enumerate() {
+            if (s.name.is_empty() && self.sections.len() > 1)
+                || self.sections[..i].iter().any(|o| o.name == s.name)
+            {
+                return bad(at.name, format!("MMR name {:?} is not unique", s.name));
+            }
+            if (s.height, s.oldest, s.horizon) != (first.height, first.oldest, first.horizon) {
+                return bad(
+                    at.height,
+                    format!(
+                        "MMR {:?} is not at the height of MMR {:?}",
+                        s.name, first.name
+                    ),
+                );
+            }
+            // Each block is one commit, each generation is written by one.
+            if s.height > self.seq {
+                return bad(
+                    SEQ_AT,
+                    format!(
+                        "seq {} is below the height {} (every block is a commit)",
+                        self.seq, s.height
+                    ),
+                );
+            }
+            if s.oldest > s.height {
+                return bad(
+                    at.height + 8,
+                    format!("oldest {} above the height {}", s.oldest, s.height),
+                );
+            }
+            if s.horizon > s.oldest {
+                return bad(
+                    at.height + 16,
+                    format!("horizon {} above the oldest {}", s.horizon, s.oldest),
+                );
+            }
+            if s.hash_gen > self.seq {
+                return bad(
+                    at.size + 16,
+                    format!(
+                        "generation {} above seq {} (each generation is written by a commit)",
+                        s.hash_gen, self.seq
+                    ),
+                );
+            }
+            if s.size >= LIMIT || !index::is_valid_size(s.size) {
+                return bad(at.size, format!("size {} is not an MMR size", s.size));
+            }
+            if index::leaves_for_size(s.size) != Some(s.leaves) {
+                return bad(
+                    at.size + 8,
+                    format!("{} leaves do not make an MMR of size {}", s.leaves, s.size),
+                );
+            }
+            if s.horizon_leaves > s.leaves {
+                return bad(
+                    at.height + 24,
+                    format!(
+                        "{} leaves at the horizon, more than the {} leaves",
+                        s.horizon_leaves, s.leaves
+                    ),
+                );
+            }
+            if s.horizon == 0 && s.horizon_leaves != 0 {
+                return bad(
+                    at.height + 16,
+                    format!(
+                        "horizon 0 (never compacted), but {} leaves at the horizon",
+                        s.horizon_leaves
+                    ),
+                );
+            }
+            let names = section_file_names(&prefix_of(&s.name), s.hash_gen, s.keyed);
+            if s.files.len() != names.len() {
+                return bad(
+                    at.size + 32,
+                    format!(
+                        "{} files listed for MMR {:?}, which has {}",
+                        s.files.len(),
+                        s.name,
+                        names.len()
+                    ),
+                );
+            }
+            for ((f, want), &f_at) in s.files.iter().zip(&names).zip(&at.files) {
+                if &f.name != want {
+                    return bad(
+                        f_at,
+                        format!("lists file {:?} where {want:?} belongs", f.name),
+                    );
+                }
+                if f.crcs.len() as u64 != f.len.div_ceil(CHUNK) {
+                    return bad(
+                        f_at,
+                        format!(
+                            "{} checksums for the {} bytes of {want}",
+                            f.crcs.len(),
+                            f.len
+                        ),
+                    );
+                }
+            }
+            // The files' lengths follow from the counts (D20, D22, 8 bytes of index per
+            // leaf, 40 bytes per kept position); each file's real length is checked against
+            // its committed one before it is read, so nothing below allocates more than the
+            // files hold.
+            let [hash, leafset, prunelist, blocks, _data, idx] =
+                [0, 1, 2, 3, 4, 5].map(|i| &s.files[i]);
+            if Some(leafset.len) != s.leaves.div_ceil(8).checked_add(8) {
+                return bad(
+                    at.files[1],
+                    format!("leaf-set length {} for {} leaves", leafset.len, s.leaves),
+                );
+            }
+            if Some(prunelist.len) != s.horizon_leaves.checked_mul(2).map(|b| b.div_ceil(8)) {
+                return bad(
+                    at.height + 24,
+                    format!(
+                        "{} leaves at the horizon, but a prune list of {} bytes",
+                        s.horizon_leaves, prunelist.len
+                    ),
+                );
+            }
+            if Some(idx.len) != s.leaves.checked_mul(8) {
+                return bad(
+                    at.files[5],
+                    format!("leaf-data index length {} for {} leaves", idx.len, s.leaves),
+                );
+            }
+            if hash.len % RECORD != 0 || hash.len / RECORD > s.size {
+                return bad(
+                    at.files[0],
+                    format!(
+                        "hash-file length {} is not a whole number of records for at most {} positions",
+                        hash.len, s.size
+                    ),
+                );
+            }
+            if s.blocks_start > blocks.len {
+                return bad(
+                    at.size + 24,
+                    format!(
+                        "the retained block records start at {}, beyond the {} bytes of {}",
+                        s.blocks_start, blocks.len, blocks.name
+                    ),
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Commits this manifest: write a temp file, fsync it, rename(2) it over `MANIFEST`,
     /// fsync the directory. The rename is the commit point.
     pub fn write(&self, dir: &Path, io: &mut Io) -> Result<(), StorageError> {
         let bytes = self.encode();
-        let f = open_rw(dir, MANIFEST_TMP, true)?;
-        io.set_len(&f, MANIFEST_TMP, 0)?;
+        let f = JFile::create(dir, MANIFEST_TMP, io)?.file;
         io.write_at(&f, MANIFEST_TMP, 0, &bytes)?;
         io.sync(&f, MANIFEST_TMP)?;
         io.rename(&join(dir, MANIFEST_TMP), &join(dir, MANIFEST))?;
@@ -517,14 +821,14 @@ impl Manifest {
     }
 
     pub fn read(dir: &Path) -> Result<Manifest, StorageError> {
-        let b = std::fs::read(join(dir, MANIFEST)).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                StorageError::corrupt(MANIFEST, 0, "file is missing (not a store, or deleted)")
-            } else {
-                StorageError::io(MANIFEST, 0, &e)
-            }
-        })?;
-        Manifest::decode(&b)
+        match read_whole(dir, MANIFEST)? {
+            Some(b) => Manifest::decode(&b),
+            None => Err(StorageError::corrupt(
+                MANIFEST,
+                0,
+                "file is missing (not a store, or deleted)",
+            )),
+        }
     }
 }
 
@@ -538,12 +842,17 @@ pub(crate) struct JournalEntry {
     pub old_len: u64,
     pub new_len: u64,
     pub ranges: Vec<(u64, Vec<u8>)>,
+    /// Offset of the entry in the journal as read.
+    pub at: u64,
 }
 
-pub(crate) fn encode_journal(seq: u64, entries: &[JournalEntry]) -> Vec<u8> {
+/// The undo journal of checkpoint `seq`, which rolls the files back to the checkpoint
+/// `base` (the manifest's seq; seq - base - 1 log records lie between them).
+pub(crate) fn encode_journal(seq: u64, base: u64, entries: &[JournalEntry]) -> Vec<u8> {
     let mut w = W(Vec::new());
     w.0.extend_from_slice(JOURNAL_MAGIC);
     w.u64(seq);
+    w.u64(base);
     w.u32(entries.len() as u32);
     for e in entries {
         w.bytes(e.name.as_bytes());
@@ -558,37 +867,78 @@ pub(crate) fn encode_journal(seq: u64, entries: &[JournalEntry]) -> Vec<u8> {
     w.seal()
 }
 
-/// The journal if it is complete (checksum good) and written for commit `seq`.
-pub(crate) fn read_journal(dir: &Path, seq: u64) -> Option<Vec<JournalEntry>> {
-    let b = std::fs::read(join(dir, JOURNAL)).ok()?;
-    if b.len() < 8 || &b[..8] != JOURNAL_MAGIC {
-        return None;
+/// The journal after commit `seq` completed: `"MMRJDONE" || seq || crc32`. It tells an
+/// open that a manifest with a lower seq is an older one put back.
+pub(crate) fn encode_done(seq: u64) -> Vec<u8> {
+    let mut w = W(Vec::new());
+    w.0.extend_from_slice(DONE_MAGIC);
+    w.u64(seq);
+    w.seal()
+}
+
+/// What `journal.bin` holds.
+#[derive(Debug)]
+pub(crate) enum Journal {
+    /// Nothing usable: missing, torn (checksum bad) or not a journal.
+    None,
+    /// Commit `seq` completed.
+    Done(u64),
+    /// The undo journal of checkpoint `seq` back to the checkpoint `base` (complete: its
+    /// checksum is good).
+    Undo {
+        seq: u64,
+        base: u64,
+        entries: Vec<JournalEntry>,
+    },
+}
+
+/// Reads `journal.bin`. A journal whose checksum is good but whose content does not
+/// parse is corruption (it was written whole, so it was edited).
+pub(crate) fn read_journal(dir: &Path) -> Result<Journal, StorageError> {
+    let Some(b) = read_whole(dir, JOURNAL)? else {
+        return Ok(Journal::None);
+    };
+    let done = b.len() >= 8 && &b[..8] == DONE_MAGIC;
+    if b.len() < 8 || (!done && &b[..8] != JOURNAL_MAGIC) {
+        return Ok(Journal::None);
     }
-    let mut r = R::sealed(&b, JOURNAL, 0).ok()?;
+    let Ok(mut r) = R::sealed(&b, JOURNAL, 0) else {
+        return Ok(Journal::None);
+    };
     r.at = 8;
-    if r.u64().ok()? != seq {
-        return None;
+    let seq = r.u64()?;
+    if done {
+        r.done()?;
+        return Ok(Journal::Done(seq));
     }
-    let n = r.u32().ok()?;
+    let base = r.u64()?;
+    let n = r.u32()?;
     let mut out = Vec::new();
     for _ in 0..n {
-        let name = String::from_utf8_lossy(r.bytes().ok()?).into_owned();
-        let old_len = r.u64().ok()?;
-        let new_len = r.u64().ok()?;
-        let k = r.u32().ok()?;
+        let at = r.pos();
+        let name = String::from_utf8_lossy(r.bytes()?).into_owned();
+        let old_len = r.u64()?;
+        let new_len = r.u64()?;
+        let k = r.u32()?;
         let mut ranges = Vec::new();
         for _ in 0..k {
-            let off = r.u64().ok()?;
-            ranges.push((off, r.bytes().ok()?.to_vec()));
+            let off = r.u64()?;
+            ranges.push((off, r.bytes()?.to_vec()));
         }
         out.push(JournalEntry {
             name,
             old_len,
             new_len,
             ranges,
+            at,
         });
     }
-    Some(out)
+    r.done()?;
+    Ok(Journal::Undo {
+        seq,
+        base,
+        entries: out,
+    })
 }
 
 // ----- writing a new generation file -----

@@ -34,6 +34,8 @@ pub struct Fault {
 pub struct Io {
     /// Calls made so far.
     pub calls: u64,
+    /// fsync and fdatasync calls made so far (of files and of the directory).
+    pub syncs: u64,
     fault: Option<Fault>,
     failed: bool,
 }
@@ -43,6 +45,7 @@ impl Io {
     pub fn with_fault(fault: Option<Fault>) -> Io {
         Io {
             calls: 0,
+            syncs: 0,
             fault,
             failed: false,
         }
@@ -104,14 +107,25 @@ impl Io {
 
     /// `fsync` of a file's data and metadata.
     pub fn sync(&mut self, file: &File, name: &str) -> Result<(), StorageError> {
+        self.syncs += 1;
         if let Some(kind) = self.tick() {
             return Err(StorageError::io(name, 0, &Self::injected(kind)));
         }
         file.sync_all().map_err(|e| StorageError::io(name, 0, &e))
     }
 
+    /// `fdatasync` of a file: its data, and its size if that changed.
+    pub fn sync_data(&mut self, file: &File, name: &str) -> Result<(), StorageError> {
+        self.syncs += 1;
+        if let Some(kind) = self.tick() {
+            return Err(StorageError::io(name, 0, &Self::injected(kind)));
+        }
+        file.sync_data().map_err(|e| StorageError::io(name, 0, &e))
+    }
+
     /// `fsync` of a directory, making renames, creations and removals in it durable.
     pub fn sync_dir(&mut self, dir: &Path) -> Result<(), StorageError> {
+        self.syncs += 1;
         if let Some(kind) = self.tick() {
             return Err(StorageError::io(".", 0, &Self::injected(kind)));
         }

@@ -86,7 +86,7 @@ impl KeyTable {
         let (slots, live, tombs) = (u(40), u(48), u(56));
         if !slots.is_power_of_two()
             || slots < MIN_SLOTS
-            || file.len != HEADER + 8 * slots
+            || slots.checked_mul(8).and_then(|b| b.checked_add(HEADER)) != Some(file.len)
             || live.checked_add(tombs).is_none_or(|t| t > slots)
         {
             return Err(StorageError::corrupt(

@@ -17,6 +17,12 @@ use std::path::Path;
 
 /// Top bit of an index entry: the record was dropped by compaction.
 const DROPPED: u64 = 1 << 63;
+/// Next bit: the leaf's node was updated or spent after its append (at some point; a
+/// rewind keeps the mark), so its node no longer commits to the record and the record
+/// cannot be checked against it.
+const CHANGED: u64 = 1 << 62;
+/// The offset bits of an entry.
+const OFFSET: u64 = !(DROPPED | CHANGED);
 
 pub(crate) fn data_file_name(prefix: &str, generation: u64) -> String {
     format!("{prefix}data.{generation:06}.bin")
@@ -38,8 +44,10 @@ pub(crate) struct LeafData {
     base_data: u64,
     /// Uncommitted records, appended after `base_data`.
     tail: Vec<u8>,
-    /// Their end offsets.
+    /// Their end offsets (with `CHANGED` for a leaf changed before its first commit).
     ends: Vec<u64>,
+    /// Committed leaves changed since the commit (their entries get `CHANGED`).
+    changed: std::collections::BTreeSet<u64>,
 }
 
 /// A planned new generation of both files.
@@ -63,21 +71,22 @@ impl LeafData {
             idx,
             tail: Vec::new(),
             ends: Vec::new(),
+            changed: Default::default(),
         }
     }
 
     /// Opens committed files (already checked against the manifest) for `leaves` leaves.
     pub fn open(data: JFile, idx: JFile, leaves: u64) -> Result<LeafData, StorageError> {
-        if idx.len != leaves * 8 {
+        if Some(idx.len) != leaves.checked_mul(8) {
             return Err(StorageError::corrupt(
                 &idx.name,
-                idx.len.min(leaves * 8),
+                idx.len.min(leaves.saturating_mul(8)),
                 format!("{} bytes of index for {leaves} leaves", idx.len),
             ));
         }
         let end = match leaves {
             0 => 0,
-            n => entry_at(&idx, n - 1)? & !DROPPED,
+            n => entry_at(&idx, n - 1)? & OFFSET,
         };
         if end != data.len {
             return Err(StorageError::corrupt(
@@ -114,16 +123,33 @@ impl LeafData {
         self.base_leaves + self.ends.len() as u64
     }
 
-    /// Leaf `i`'s record; `None` if compaction dropped it.
-    pub fn get(&self, i: u64) -> Result<Option<Vec<u8>>, StorageError> {
+    /// Whether leaf `i`'s node changed after its append (its record cannot be checked).
+    pub fn is_changed(&self, i: u64) -> Result<bool, StorageError> {
+        Ok(self.entry(i)? & CHANGED != 0 || self.changed.contains(&i))
+    }
+
+    /// Marks leaf `i` (< `leaves()`) as updated or spent.
+    pub fn mark_changed(&mut self, i: u64) {
+        if i >= self.base_leaves {
+            if let Some(e) = self.ends.get_mut((i - self.base_leaves) as usize) {
+                *e |= CHANGED;
+            }
+        } else {
+            self.changed.insert(i);
+        }
+    }
+
+    /// Leaf `i`'s record and its offset in the data file; `None` if compaction dropped it.
+    pub fn get_at(&self, i: u64) -> Result<Option<(u64, Vec<u8>)>, StorageError> {
         let end = self.entry(i)?;
         if end & DROPPED != 0 {
             return Ok(None);
         }
+        let end = end & OFFSET;
         let start = if i == 0 {
             0
         } else {
-            self.entry(i - 1)? & !DROPPED
+            self.entry(i - 1)? & OFFSET
         };
         if end < start {
             return Err(StorageError::corrupt(
@@ -135,7 +161,7 @@ impl LeafData {
         if start >= self.base_data {
             let a = (start - self.base_data) as usize;
             let b = (end - self.base_data) as usize;
-            return Ok(self.tail.get(a..b).map(<[u8]>::to_vec));
+            return Ok(self.tail.get(a..b).map(|r| (start, r.to_vec())));
         }
         if end > self.base_data {
             return Err(StorageError::corrupt(
@@ -144,7 +170,12 @@ impl LeafData {
                 format!("record end {end} beyond the data file"),
             ));
         }
-        read_at(&self.data.file, &self.data.name, start, end - start).map(Some)
+        read_at(&self.data.file, &self.data.name, start, end - start).map(|r| Some((start, r)))
+    }
+
+    /// Leaf `i`'s record; `None` if compaction dropped it.
+    pub fn get(&self, i: u64) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self.get_at(i)?.map(|(_, r)| r))
     }
 
     /// Appends the next leaf's record (its parts concatenated).
@@ -155,6 +186,11 @@ impl LeafData {
         self.ends.push(self.base_data + self.tail.len() as u64);
     }
 
+    /// End offset (without marks) of the last uncommitted record.
+    fn tail_end(&self) -> u64 {
+        self.ends.last().map_or(self.base_data, |&e| e & OFFSET)
+    }
+
     /// Drops records beyond leaf `leaves` (uncommitted first, then committed ones: the next
     /// commit truncates the files).
     pub fn truncate(&mut self, leaves: u64) -> Result<(), StorageError> {
@@ -162,34 +198,47 @@ impl LeafData {
             let keep = (leaves - self.base_leaves) as usize;
             if keep < self.ends.len() {
                 self.ends.truncate(keep);
-                let end = self.ends.last().map_or(self.base_data, |&e| e);
+                let end = self.tail_end();
                 self.tail.truncate((end - self.base_data) as usize);
             }
             return Ok(());
         }
         self.tail.clear();
         self.ends.clear();
+        self.changed.retain(|&i| i < leaves);
         self.base_data = match leaves {
             0 => 0,
-            n => self.entry(n - 1)? & !DROPPED,
+            n => self.entry(n - 1)? & OFFSET,
         };
         self.base_leaves = leaves;
         Ok(())
     }
 
-    /// The in-place changes of the next commit: (data, index).
-    pub fn plan(&self) -> (Change, Change) {
+    /// The in-place changes of the next commit: (data, index): the new records, their
+    /// entries, and the `CHANGED` mark on the entries of committed leaves changed since.
+    pub fn plan(&self) -> Result<(Change, Change), StorageError> {
+        let mut writes: Vec<(u64, Vec<u8>)> = Vec::new();
+        for &i in &self.changed {
+            let e = entry_at(&self.idx, i)?;
+            if e & CHANGED != 0 {
+                continue;
+            }
+            let b = (e | CHANGED).to_le_bytes();
+            match writes.last_mut() {
+                Some((o, v)) if *o + v.len() as u64 == 8 * i => v.extend_from_slice(&b),
+                _ => writes.push((8 * i, b.to_vec())),
+            }
+        }
         let mut ib = Vec::with_capacity(self.ends.len() * 8);
         for e in &self.ends {
             ib.extend_from_slice(&e.to_le_bytes());
         }
+        if !ib.is_empty() {
+            writes.push((self.base_leaves * 8, ib));
+        }
         let idx = Change {
             new_len: (self.base_leaves + self.ends.len() as u64) * 8,
-            writes: if ib.is_empty() {
-                vec![]
-            } else {
-                vec![(self.base_leaves * 8, ib)]
-            },
+            writes,
         };
         let data = Change {
             new_len: self.base_data + self.tail.len() as u64,
@@ -199,7 +248,7 @@ impl LeafData {
                 vec![(self.base_data, self.tail.clone())]
             },
         };
-        (data, idx)
+        Ok((data, idx))
     }
 
     /// Writes a new generation holding every record except those of leaves whose node is
@@ -217,12 +266,13 @@ impl LeafData {
         for i in 0..self.leaves() {
             let pos = index::leaf_to_pos(i).unwrap_or(u64::MAX);
             let rec = if pruned.get(pos) { None } else { self.get(i)? };
+            let mark = if self.is_changed(i)? { CHANGED } else { 0 };
             let end = match rec {
                 Some(r) => {
                     data.push(io, &r)?;
-                    data.len()
+                    data.len() | mark
                 }
-                None => data.len() | DROPPED,
+                None => data.len() | DROPPED | mark,
             };
             idx.push(io, &end.to_le_bytes())?;
         }
@@ -242,6 +292,7 @@ impl LeafData {
         self.base_data = self.data.len;
         self.tail.clear();
         self.ends.clear();
+        self.changed.clear();
     }
 
     /// The manifest's entries for both files (`new`: a generation about to be committed).

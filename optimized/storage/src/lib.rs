@@ -22,8 +22,11 @@ mod multi;
 mod store;
 mod subject;
 mod sys;
+mod wal;
 
-pub use db::{CompactOutcome, DiskUsage, PersistentDb, VerifyReport, store_profile};
+pub use db::{
+    CheckpointPolicy, CompactOutcome, DiskUsage, PersistentDb, VerifyReport, store_profile,
+};
 pub use error::StorageError;
 pub use files::CHUNK;
 pub use io::{Fault, FaultKind, Io};

@@ -49,7 +49,11 @@ fn encode_record(b: &RetainedBlock) -> Vec<u8> {
     out
 }
 
-fn decode_record(b: &[u8], name: &str, base: u64) -> Result<RetainedBlock, StorageError> {
+pub(crate) fn decode_record(
+    b: &[u8],
+    name: &str,
+    base: u64,
+) -> Result<RetainedBlock, StorageError> {
     let mut r = R::sealed(b, name, base)?;
     let mut rb = RetainedBlock {
         height: r.u64()?,
@@ -372,6 +376,16 @@ impl<P: Profile> Member<P> {
             retained.push(rb);
             off += 8 + n;
         }
+        // Spent leaves are final (D12): every leaf a retained block spent is spent now.
+        for rb in &retained {
+            if let Some(&i) = rb.spent.iter().find(|&&i| i >= s.leaves || leaf_set.get(i)) {
+                return Err(StorageError::corrupt(
+                    &leafset.name,
+                    8 + (i / 8).min(s.leaves / 8),
+                    format!("leaf {i} is unspent, but block {} spent it", rb.height),
+                ));
+            }
+        }
         let gaps = Gaps::from_bits(&pruned, s.size);
         let store = FileStore::new(hash, s.hash_gen, gaps, s.size)?;
         let current = store.file.name.clone();
@@ -387,6 +401,31 @@ impl<P: Profile> Member<P> {
         };
         let db = Optimized::restore(profile, store, config, state)
             .map_err(|e| StorageError::corrupt(crate::files::MANIFEST, 0, e))?;
+        // A spend sets the leaf's value to 0 (D12): a leaf outside the leaf set whose kept
+        // node has a value was never spent (a leaf set edited to spend it).
+        {
+            let (bits, pruned) = (db.leaf_bits(), db.pruned_bits());
+            for i in 0..s.leaves {
+                if bits.get(i) {
+                    continue;
+                }
+                let pos = index::leaf_to_pos(i).unwrap_or(u64::MAX);
+                if pruned.get(pos) {
+                    continue;
+                }
+                if let Some(n) = db.store().committed(pos).filter(|n| n.value != 0) {
+                    return Err(StorageError::corrupt(
+                        &leafset.name,
+                        8 + i / 8,
+                        format!(
+                            "leaf {i} is marked spent, but its node has value {} (a spend sets \
+                             it to 0, D12): the leaf set was edited",
+                            n.value
+                        ),
+                    ));
+                }
+            }
+        }
         // The root recomputed from the stored peaks must be the committed one (and exist
         // exactly when the manifest says it does).
         if db.root(At::Current).ok() != s.root {
@@ -419,6 +458,12 @@ impl<P: Profile> Member<P> {
                 .get(leaf)?
                 .and_then(|r| r.get(..32).and_then(|k| k.try_into().ok())))
         }
+    }
+
+    /// Whether the next checkpoint writes a new generation (a compaction or un-pruning
+    /// since the last one): such a commit cannot go through the log alone.
+    pub fn needs_rewrite(&self) -> bool {
+        self.prune_dirty || self.db.store().gaps_dirty
     }
 
     // ----- mutations -----
@@ -468,13 +513,16 @@ impl<P: Profile> Member<P> {
 
     /// D12 update.
     pub fn update(&mut self, index: u64, data: &[u8], value: u64) -> Result<(), StorageError> {
-        Ok(self.db.update(index, data, value)?)
+        self.db.update(index, data, value)?;
+        self.data.mark_changed(index);
+        Ok(())
     }
 
     /// D12 spend.
     pub fn spend(&mut self, index: u64, data: &[u8]) -> Result<(), StorageError> {
         self.db.spend(index, data)?;
         self.dirty_leaves.push(index);
+        self.data.mark_changed(index);
         Ok(())
     }
 
@@ -494,9 +542,12 @@ impl<P: Profile> Member<P> {
         let info = self.db.apply_block(block)?;
         for op in &block.ops {
             match op {
-                BlockOp::Spend { index, .. } => self.dirty_leaves.push(*index),
+                BlockOp::Spend { index, .. } => {
+                    self.dirty_leaves.push(*index);
+                    self.data.mark_changed(*index);
+                }
                 BlockOp::Append { data, .. } => self.data.push(&[data]),
-                BlockOp::Update { .. } => {}
+                BlockOp::Update { index, .. } => self.data.mark_changed(*index),
             }
         }
         Ok(info)
@@ -582,8 +633,9 @@ impl<P: Profile> Member<P> {
             }
             .into());
         }
-        match self.data.get(index)? {
-            Some(mut r) => {
+        match self.data.get_at(index)? {
+            Some((at, mut r)) => {
+                self.check_record(index, at, &r)?;
                 if self.keys.is_some() {
                     r.drain(..32.min(r.len()));
                 }
@@ -594,6 +646,38 @@ impl<P: Profile> Member<P> {
             }
             .into()),
         }
+    }
+
+    /// Leaf `i`'s record (at offset `at` of the data file) against its node: the node of a
+    /// leaf never updated or spent is `leaf_node(pos, data, value)` (D10, D12) of the data
+    /// appended (after the key, for a keyed MMR). A changed leaf's node commits to data the
+    /// store does not keep, so its record cannot be checked (STORAGE.md section 4).
+    fn check_record(&self, i: u64, at: u64, r: &[u8]) -> Result<(), StorageError> {
+        if self.data.is_changed(i)? {
+            return Ok(());
+        }
+        let pos = index::leaf_to_pos(i).unwrap_or(u64::MAX);
+        let Some(node) = mmr_optimized::Store::get(self.db.store(), pos) else {
+            return Ok(()); // dropped by compaction: no record is returned
+        };
+        let payload = if self.keys.is_some() {
+            r.get(32..).ok_or_else(|| {
+                StorageError::corrupt(&self.data.data.name, at, "record shorter than its key")
+            })?
+        } else {
+            r
+        };
+        if self.db.profile_ref().leaf_hash(pos, payload, node.value) != node.hash {
+            return Err(StorageError::corrupt(
+                &self.data.data.name,
+                at,
+                format!(
+                    "leaf {i}'s record does not hash to its node (position {pos}): the record \
+                     was changed"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     // ----- the commit protocol, this member's part -----
@@ -647,7 +731,7 @@ impl<P: Profile> Member<P> {
             }
             HashPlan::InPlace(ch) => {
                 hash = Some(ch);
-                data = Some(self.data.plan());
+                data = Some(self.data.plan()?);
             }
         }
         // The leaf set: the bytes of spent, unspent-again and new leaves, and the count.
@@ -793,6 +877,7 @@ impl<P: Profile> Member<P> {
                     old_len: jf.len,
                     new_len: ch.new_len,
                     ranges: jf.undo_ranges(ch)?,
+                    at: 0,
                 })
             })
             .collect()
@@ -913,7 +998,10 @@ impl<P: Profile> Member<P> {
     /// children's stored nodes (where neither child was dropped), then the root from the
     /// peaks; also every leaf-data record's bounds and every key table entry. The first
     /// failure names the file and byte offset. Returns (positions, parents checked).
-    pub fn verify(&self) -> Result<(u64, u64), StorageError> {
+    /// `current`: the files hold the last commit (no log records since the checkpoint);
+    /// otherwise the root and key-table checks, which compare the working state with the
+    /// files, are left to the next checkpoint.
+    pub fn verify(&self, current: bool) -> Result<(u64, u64), StorageError> {
         let store = self.db.store();
         store.file.check_all()?;
         for f in [
@@ -967,7 +1055,8 @@ impl<P: Profile> Member<P> {
             }
             checked += 1;
         }
-        if !self.db.has_pending() && self.db.root(At::Current).ok() != self.section.root {
+        if current && !self.db.has_pending() && self.db.root(At::Current).ok() != self.section.root
+        {
             return Err(StorageError::corrupt(
                 &name,
                 0,
@@ -975,9 +1064,11 @@ impl<P: Profile> Member<P> {
             ));
         }
         for i in 0..self.section.leaves.min(self.data.leaves()) {
-            self.data.get(i)?;
+            if let Some((at, r)) = self.data.get_at(i)? {
+                self.check_record(i, at, &r)?;
+            }
         }
-        if let (Some(t), false) = (&self.keys, self.db.has_pending()) {
+        if let (Some(t), false) = (&self.keys, self.db.has_pending() || !current) {
             let mut found = 0u64;
             for i in 0..self.section.leaves.min(self.data.leaves()) {
                 if pruned.get(index::leaf_to_pos(i).unwrap_or(u64::MAX)) {

@@ -4,12 +4,13 @@
 //! UTXO table) in the same atomic commit.
 #![forbid(unsafe_code)]
 
-use crate::db::{Core, DiskUsage, VerifyReport};
+use crate::db::{CheckpointPolicy, Core, DiskUsage, VerifyReport};
 use crate::error::StorageError;
 use crate::io::Fault;
 use crate::keys::Key;
 use crate::member::Member;
 use crate::store::FileStore;
+use crate::wal::End;
 use mmr_optimized::Optimized;
 use mmr_spec::{BlockInfo, CompactReport, Config, Profile, ProofDb};
 use std::path::Path;
@@ -82,11 +83,7 @@ pub struct MultiDb<P: Profile + Clone> {
     core: Core<P>,
 }
 
-fn valid_name(n: &str) -> bool {
-    (1..=32).contains(&n.len())
-        && n.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-}
+use crate::files::valid_name;
 
 impl<P: Profile + Clone> MultiDb<P> {
     /// Creates a store of the MMRs `mmrs` in `dir` (created if missing; must not hold a
@@ -171,12 +168,13 @@ impl<P: Profile + Clone> MultiDb<P> {
             .ok_or_else(|| no_such(name))
     }
 
-    fn member_mut(&mut self, name: &str) -> Result<&mut Member<P>, StorageError> {
+    /// The position of the named MMR (checking that the handle is not poisoned).
+    fn index(&self, name: &str) -> Result<usize, StorageError> {
         self.core.check()?;
         self.core
             .members
-            .iter_mut()
-            .find(|m| m.name == name)
+            .iter()
+            .position(|m| m.name == name)
             .ok_or_else(|| no_such(name))
     }
 
@@ -195,9 +193,33 @@ impl<P: Profile + Clone> MultiDb<P> {
         self.core.members[0].db.height()
     }
 
-    /// The manifest's commit sequence number.
+    /// The commit sequence number (one per durable change).
     pub fn seq(&self) -> u64 {
-        self.core.manifest.seq
+        self.core.seq
+    }
+
+    /// fsync and fdatasync calls made so far by this handle.
+    pub fn sync_calls(&self) -> u64 {
+        self.core.io.syncs
+    }
+
+    /// Sets when commits checkpoint (STORAGE.md section 3).
+    pub fn set_checkpoint_policy(&mut self, policy: CheckpointPolicy) {
+        self.core.policy = CheckpointPolicy {
+            every: policy.every.max(1),
+            ..policy
+        };
+    }
+
+    /// Writes every committed change into the files now and restarts the log; false
+    /// (nothing done) while an MMR has uncommitted changes.
+    pub fn checkpoint(&mut self) -> Result<bool, StorageError> {
+        self.core.check()?;
+        if self.core.members.iter().any(|m| m.db.has_pending()) {
+            return Ok(false);
+        }
+        self.core.checkpoint()?;
+        Ok(true)
     }
 
     /// Whether a failed write has poisoned this handle (reopen to continue).
@@ -217,7 +239,10 @@ impl<P: Profile + Clone> MultiDb<P> {
 
     /// D12 append to an MMR without keys (durable at the next commit).
     pub fn append(&mut self, name: &str, data: &[u8], value: u64) -> Result<u64, StorageError> {
-        self.member_mut(name)?.append(None, data, value)
+        let m = self.index(name)?;
+        let i = self.core.members[m].append(None, data, value)?;
+        self.core.log.append(m, None, data, value);
+        Ok(i)
     }
 
     /// D12 append of a leaf with a key, unique among the leaves of this MMR whose nodes are
@@ -229,7 +254,10 @@ impl<P: Profile + Clone> MultiDb<P> {
         data: &[u8],
         value: u64,
     ) -> Result<u64, StorageError> {
-        self.member_mut(name)?.append(Some(key), data, value)
+        let m = self.index(name)?;
+        let i = self.core.members[m].append(Some(key), data, value)?;
+        self.core.log.append(m, Some(key), data, value);
+        Ok(i)
     }
 
     /// D12 update.
@@ -240,17 +268,24 @@ impl<P: Profile + Clone> MultiDb<P> {
         data: &[u8],
         value: u64,
     ) -> Result<(), StorageError> {
-        self.member_mut(name)?.update(index, data, value)
+        let m = self.index(name)?;
+        self.core.members[m].update(index, data, value)?;
+        self.core.log.update(m, index, data, value);
+        Ok(())
     }
 
     /// D12 spend.
     pub fn spend(&mut self, name: &str, index: u64, data: &[u8]) -> Result<(), StorageError> {
-        self.member_mut(name)?.spend(index, data)
+        let m = self.index(name)?;
+        self.core.members[m].spend(index, data)?;
+        self.core.log.spend(m, index, data);
+        Ok(())
     }
 
     /// D12 spend of the leaf holding `key`; returns its index.
     pub fn spend_key(&mut self, name: &str, key: &Key, data: &[u8]) -> Result<u64, StorageError> {
-        let m = self.member_mut(name)?;
+        let i = self.index(name)?;
+        let m = &mut self.core.members[i];
         let Some((leaf, _)) = m.lookup(key)? else {
             return Err(StorageError::Key {
                 mmr: name.into(),
@@ -258,6 +293,7 @@ impl<P: Profile + Clone> MultiDb<P> {
             });
         };
         m.spend(leaf, data)?;
+        self.core.log.spend(i, leaf, data);
         Ok(leaf)
     }
 
@@ -290,7 +326,7 @@ impl<P: Profile + Clone> MultiDb<P> {
                 }
             }
         }
-        self.core.persist()?;
+        self.core.commit_logged(End::Commit, true)?;
         Ok(infos)
     }
 
@@ -318,6 +354,10 @@ impl<P: Profile + Clone> MultiDb<P> {
         horizon: u64,
     ) -> Result<(Vec<CompactReport>, DiskUsage, DiskUsage), StorageError> {
         self.core.check()?;
+        // "Before" is the files with every commit in them.
+        if self.core.members.iter().all(|m| !m.db.has_pending()) {
+            self.core.checkpoint()?;
+        }
         let before = self.disk_usage();
         let mut reports = Vec::new();
         for (i, m) in self.core.members.iter_mut().enumerate() {

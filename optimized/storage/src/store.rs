@@ -108,15 +108,15 @@ impl FileStore {
         size: u64,
     ) -> Result<FileStore, crate::StorageError> {
         let slots = size - gaps.total.min(size);
-        if file.len != slots * RECORD {
+        if Some(file.len) != slots.checked_mul(RECORD) {
             return Err(crate::StorageError::corrupt(
                 &file.name,
-                file.len.min(slots * RECORD),
+                file.len.min(slots.saturating_mul(RECORD)),
                 format!(
                     "hash file holds {} bytes, but {size} positions less {} dropped need {}",
                     file.len,
                     gaps.total,
-                    slots * RECORD
+                    slots.saturating_mul(RECORD)
                 ),
             ));
         }

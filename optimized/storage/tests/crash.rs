@@ -17,13 +17,19 @@ mod common;
 use common::{copy_dir, step, tmp, try_step};
 use mmr_optimized::Optimized;
 use mmr_spec::{At, Config, Node, ProofDb, profiles};
-use mmr_storage::{Fault, FaultKind, PersistentDb, StorageError};
+use mmr_storage::{CheckpointPolicy, Fault, FaultKind, PersistentDb, StorageError};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 type P = &'static dyn mmr_spec::Profile;
 const STEPS: u64 = 4000;
 const CONFIG: Config = Config { retain: 5 };
+/// A checkpoint every few commits, so that kills and faults land in the log's appends, in
+/// its replay, and in checkpoints (the commit protocol) alike.
+const POLICY: CheckpointPolicy = CheckpointPolicy {
+    every: 4,
+    wal_bytes: 64 << 10,
+};
 
 fn profile() -> P {
     profiles::by_name("default").unwrap()
@@ -57,6 +63,7 @@ fn crash_child() {
     } else {
         PersistentDb::open(dir, profile()).unwrap()
     };
+    db.set_checkpoint_policy(POLICY);
     use std::io::Write;
     let mut acks = std::fs::OpenOptions::new()
         .create(true)
@@ -116,7 +123,7 @@ fn sigkill_at_random_moments_reopens_to_a_committed_state() {
     let mut start = 0u64;
     let mut base_us = 2_000u64;
     let t0 = Instant::now();
-    let (mut killed, mut in_flight) = (0, 0);
+    let (mut killed, mut in_flight, mut replayed, mut recovered) = (0, 0, 0, 0);
     for trial in 0..trials {
         if start >= STEPS {
             break;
@@ -151,6 +158,8 @@ fn sigkill_at_random_moments_reopens_to_a_committed_state() {
         }
         let db = open_retry(&dir).unwrap_or_else(|e| panic!("trial {trial}: reopen failed: {e}"));
         let state = check_state(&db, &exp, ack);
+        replayed += u64::from(db.replayed() > 0);
+        recovered += u64::from(db.recovered_checkpoint());
         if Some(state) != ack.map(|a| a + 1) && state != 0 {
             in_flight += 1;
         }
@@ -170,11 +179,23 @@ fn sigkill_at_random_moments_reopens_to_a_committed_state() {
         }
     }
     eprintln!(
-        "crash test: {trials} trials ({killed} killed mid-run, {in_flight} found the in-flight step durable), reached step {start} in {:.1?}",
+        "crash test: {trials} trials ({killed} killed mid-run, {in_flight} found the in-flight step durable, {replayed} replayed log records, {recovered} rolled back a checkpoint), reached step {start} in {:.1?}",
         t0.elapsed()
+    );
+    // Kills land in the log: most reopens replay records.
+    assert!(
+        killed < 10 || replayed > 0,
+        "no reopen replayed the log in {killed} kills"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every other commit a checkpoint: the window's write calls cover log appends and syncs,
+/// checkpoints, and the rewinds and compactions (checkpoints too).
+const FAULT_POLICY: CheckpointPolicy = CheckpointPolicy {
+    every: 2,
+    wal_bytes: 64 << 10,
+};
 
 #[test]
 fn injected_write_faults_leave_a_committed_state() {
@@ -199,6 +220,7 @@ fn injected_write_faults_leave_a_committed_state() {
         let dir = tmp("faults-count");
         copy_dir(&base, &dir);
         let mut db = PersistentDb::open(&dir, profile()).unwrap();
+        db.set_checkpoint_policy(FAULT_POLICY);
         for k in warm..warm + window {
             step(&mut db, k);
         }
@@ -216,6 +238,7 @@ fn injected_write_faults_leave_a_committed_state() {
             let mut db =
                 retry(|| PersistentDb::open_with(&dir, profile(), Some(Fault { at, kind })))
                     .unwrap();
+            db.set_checkpoint_policy(FAULT_POLICY);
             let mut acked = warm; // state index: expected[warm] is after step warm-1
             for k in warm..warm + window {
                 // A failed write fails the step's commit, or poisons the handle in a

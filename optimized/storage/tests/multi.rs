@@ -303,7 +303,12 @@ fn snapshot(db: &MultiDb<P>, steps: u64) -> String {
 
 #[test]
 fn a_failed_write_leaves_both_mmrs_and_the_key_table_at_one_commit() {
-    use mmr_storage::{Fault, FaultKind};
+    use mmr_storage::{CheckpointPolicy, Fault, FaultKind};
+    // Every other commit a checkpoint: faults land in log appends and in checkpoints.
+    const EVERY_OTHER: CheckpointPolicy = CheckpointPolicy {
+        every: 2,
+        wal_bytes: 1 << 20,
+    };
     let (warm, window) = (12u64, 4u64);
     let base = tmp("multi-faults-base");
     let mut expected = Vec::new();
@@ -317,6 +322,7 @@ fn a_failed_write_leaves_both_mmrs_and_the_key_table_at_one_commit() {
         let dir = tmp("multi-faults-count");
         copy_dir(&base, &dir);
         let mut db = MultiDb::open(&dir, Sha3Default).unwrap();
+        db.set_checkpoint_policy(EVERY_OTHER);
         expected.push(snapshot(&db, warm + window));
         for k in warm..warm + window {
             wstep(&mut db, k).unwrap();
@@ -330,6 +336,7 @@ fn a_failed_write_leaves_both_mmrs_and_the_key_table_at_one_commit() {
             let dir = tmp("multi-faults-run");
             copy_dir(&base, &dir);
             let mut db = MultiDb::open_with(&dir, Sha3Default, Some(Fault { at, kind })).unwrap();
+            db.set_checkpoint_policy(EVERY_OTHER);
             let mut acked = 0usize;
             for k in warm..warm + window {
                 if wstep(&mut db, k).is_err() || db.is_poisoned() {

@@ -82,6 +82,8 @@ fn rewind_then_append_overwrites_at_the_rewound_offset() {
     let size = disk.size();
     let expect = mem.root(At::Current).unwrap();
     assert_eq!(disk.root(At::Current).unwrap(), expect);
+    // The log holds the commits; the checkpoint writes them into the hash file.
+    assert!(disk.checkpoint().unwrap());
     drop(disk);
     // The file holds exactly `size` records: nothing stale after them.
     let hash_len = std::fs::metadata(dir.join("hash.000000.bin"))
@@ -294,12 +296,16 @@ fn a_profile_without_an_empty_root_reopens_empty_and_after_rewinding_to_genesis(
 
 #[test]
 fn older_manifest_versions_are_refused_by_name() {
-    for (magic, version) in [(b"MMRMANI1", "version 1"), (b"MMRMANI2", "version 2")] {
+    for (magic, version) in [
+        (b"MMRMANI1", "version 1"),
+        (b"MMRMANI2", "version 2"),
+        (b"MMRMANI3", "version 3"),
+    ] {
         let dir = tmp("manifest-old");
         drop(PersistentDb::create(&dir, profile(), Config { retain: 2 }).unwrap());
         let path = dir.join("MANIFEST");
         let mut b = std::fs::read(&path).unwrap();
-        assert_eq!(&b[..8], b"MMRMANI3");
+        assert_eq!(&b[..8], b"MMRMANI4");
         b[..8].copy_from_slice(magic);
         std::fs::write(&path, b).unwrap();
         match PersistentDb::open(&dir, profile()) {
