@@ -1,4 +1,6 @@
 //! Differential fuzzing: arbitrary bytes become (profile, retention 0..=8, up to 64 ops);
+//! for the default profile the byte also picks mmr-optimized's hash backend (the spec's
+//! sha3, its single-buffer keccak-asm or its single-buffer sha3);
 //! the reference and the optimized implementation run them in lock step
 //! (`mmr_harness::Pair`, ops resolved against the current state as in the proptest
 //! suites) and every observable is compared after every op. Any disagreement panics with
@@ -10,6 +12,7 @@ use mmr_fuzz::inputs::DifferentialInput as Input;
 use mmr_fuzz::{DynProfile, fuzz_profiles, known_mismatch};
 use mmr_harness::Pair;
 use mmr_harness::observe::Limits;
+use mmr_harness::subjects::optimized_variants;
 use mmr_spec::Config;
 use std::sync::LazyLock;
 
@@ -28,11 +31,16 @@ static PROFILES: LazyLock<Vec<DynProfile>> = LazyLock::new(fuzz_profiles);
 
 fuzz_target!(|input: Input| {
     let all = &*PROFILES;
-    let profile = all[usize::from(input.profile) % all.len()];
+    let k = usize::from(input.profile);
+    let profile = all[k % all.len()];
+    // The optimized side's hashing of it: the profile itself, or (default profile) one of
+    // mmr-optimized's SHA3-256 backends, so every backend is checked against the reference.
+    let variants = optimized_variants(profile);
+    let optimized = variants[(k / all.len()) % variants.len()];
     let config = Config {
         retain: u64::from(input.retain % 9),
     };
-    let mut pair = Pair::new(profile, config).with_limits(LIMITS);
+    let mut pair = Pair::with_profiles(profile, optimized, config).with_limits(LIMITS);
     let outcome = pair.check().and_then(|()| {
         input
             .ops

@@ -73,12 +73,20 @@ fn show(o: &Outcome) -> String {
 impl Pair {
     /// Two empty databases with this profile and retention.
     pub fn new(profile: DynProfile, config: Config) -> Self {
+        Self::with_profiles(profile, profile, config)
+    }
+
+    /// Two empty databases: the reference hashing with `profile`, the optimized
+    /// implementation with `optimized`, another implementation of the same profile (one of
+    /// [`crate::subjects::optimized_variants`]: the same outputs on another hash backend).
+    pub fn with_profiles(profile: DynProfile, optimized: DynProfile, config: Config) -> Self {
+        assert_eq!(profile.name(), optimized.name(), "two different profiles");
         Pair {
             profile,
             config,
             limits: Limits::default(),
             reference: Executor::new(RefSubject::new(profile, config)),
-            optimized: Executor::new(OptSubject::new(profile, config)),
+            optimized: Executor::new(OptSubject::new(optimized, config)),
             done: Vec::new(),
             proofs: BTreeMap::new(),
         }

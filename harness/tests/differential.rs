@@ -31,6 +31,35 @@ fn check(
     run_generated(profile, Config { retain }, seq).map_err(|m| TestCaseError::fail(m.to_string()))
 }
 
+/// The optimized implementation on each SHA3-256 backend (keccak-asm and sha3) against the
+/// reference on the spec's default profile.
+#[test]
+fn every_hash_backend_agrees_with_the_reference() {
+    use mmr_harness::Pair;
+    use mmr_harness::subjects::optimized_variants;
+    let variants = optimized_variants(&profiles::DEFAULT);
+    assert_eq!(variants.len(), 3);
+    let mut runner = proptest::test_runner::TestRunner::new(cases(8));
+    runner
+        .run(
+            &(ops(Mix::APPEND_HEAVY, 0..40), 0u64..5),
+            |(seq, retain)| {
+                for &v in &variants {
+                    let mut pair = Pair::with_profiles(&profiles::DEFAULT, v, Config { retain });
+                    pair.check()
+                        .map_err(|m| TestCaseError::fail(m.to_string()))?;
+                    for op in &seq {
+                        let _ = pair
+                            .step_generated(op)
+                            .map_err(|m| TestCaseError::fail(m.to_string()))?;
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
 /// A hand-written walk through every capability, run on every profile.
 #[test]
 fn scripted_tour_of_every_capability() {

@@ -7,7 +7,8 @@
 
 use ckb_merkle_mountain_range::{MMR, util::MemStore as CkbStore};
 use criterion::{BenchmarkId, Criterion, black_box, criterion_group, criterion_main};
-use mmr_optimized::Optimized;
+use mmr_optimized::hash::Fast;
+use mmr_optimized::{Optimized, PortableSha3Default};
 use mmr_spec::{At, Block, BlockOp, Config, ProofDb, leaf_node, profiles::DEFAULT};
 use std::time::{Duration, Instant};
 
@@ -24,7 +25,14 @@ fn bench_append(c: &mut Criterion) {
             let mut buf = [7u8; 256];
             b.iter(|| floor_append(n, &mut buf))
         });
+        g.bench_function("floor_asm", |b| {
+            let mut buf = [7u8; 256];
+            b.iter(|| floor_append_on::<Fast>(n, &mut buf))
+        });
         g.bench_function("optimized", |b| b.iter(|| black_box(build_opt(n))));
+        g.bench_function("optimized_sha3", |b| {
+            b.iter(|| black_box(build_opt_with(PortableSha3Default, n)))
+        });
         g.bench_function("ckb", |b| {
             b.iter(|| {
                 let store = CkbStore::default();
@@ -44,6 +52,8 @@ fn bench_reads(c: &mut Criterion) {
     const N: u64 = 1_000_000;
     let mut db = build_opt(N);
     db.commit().unwrap();
+    let mut db_sha3 = build_opt_with(PortableSha3Default, N);
+    db_sha3.commit().unwrap();
     let (store, ckb_size) = build_ckb(N);
     let ckb = MMR::<[u8; 32], Sha3Merge, _>::new(ckb_size, &store);
     let idx: Vec<u64> = (0..1024u64).map(|i| (i * 7_919_993) % N).collect();
@@ -69,6 +79,13 @@ fn bench_reads(c: &mut Criterion) {
         b.iter(|| {
             k = (k + 1) & 1023;
             black_box(db.prove(At::Current, idx[k]).unwrap())
+        })
+    });
+    g.bench_function("optimized_sha3", |b| {
+        let mut k = 0;
+        b.iter(|| {
+            k = (k + 1) & 1023;
+            black_box(db_sha3.prove(At::Current, idx[k]).unwrap())
         })
     });
     g.bench_function("ckb", |b| {
@@ -109,12 +126,34 @@ fn bench_reads(c: &mut Criterion) {
             black_box(h(&buf, 17 + 32 * peaks))
         })
     });
+    g.bench_function("floor_asm", |b| {
+        let buf = [7u8; 256];
+        let mut k = 0;
+        b.iter(|| {
+            k = (k + 1) & 1023;
+            let p = &proofs[k];
+            black_box(hb::<Fast>(&buf, LEAF_INPUT));
+            let mountain = p.path.len() + 1 - peaks;
+            for _ in 0..mountain {
+                black_box(hb::<Fast>(&buf, PARENT_INPUT));
+            }
+            black_box(hb::<Fast>(&buf, 17 + 32 * peaks))
+        })
+    });
     g.bench_function("optimized", |b| {
         let mut k = 0;
         b.iter(|| {
             k = (k + 1) & 1023;
             let d = data(idx[k]);
             db.verify(&root, &proofs[k], black_box(&d), 1).unwrap()
+        })
+    });
+    g.bench_function("optimized_sha3", |b| {
+        let mut k = 0;
+        b.iter(|| {
+            k = (k + 1) & 1023;
+            let d = data(idx[k]);
+            db_sha3.verify(&root, &proofs[k], black_box(&d), 1).unwrap()
         })
     });
     g.bench_function("ckb", |b| {

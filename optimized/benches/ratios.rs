@@ -5,7 +5,8 @@
 #![allow(missing_docs, clippy::needless_range_loop)]
 
 use ckb_merkle_mountain_range::MMR;
-use mmr_optimized::Optimized;
+use mmr_optimized::hash::{Fast, Portable};
+use mmr_optimized::{Optimized, PortableSha3Default};
 use mmr_spec::{At, Block, BlockOp, Config, ProofDb};
 use std::hint::black_box;
 use std::time::Instant;
@@ -50,6 +51,35 @@ fn main() {
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let on = |n: &str| filter.as_deref().is_none_or(|f| n.contains(f));
     let mut buf = [7u8; 256];
+    if on("backend") {
+        // The hash backends alone, then append on each against the sha3 floor (issue 19).
+        const N: u64 = 1_000_000;
+        let mut b2 = buf;
+        ratio(
+            "backend: keccak-asm floor / sha3 floor (1e6 append's hashes)",
+            7,
+            &mut || floor_append_on::<Fast>(N, &mut buf),
+            &mut || floor_append_on::<Portable>(N, &mut b2),
+        );
+        ratio(
+            "backend append 1e6: optimized (keccak-asm) / sha3 floor",
+            7,
+            &mut || drop(black_box(build_opt(N))),
+            &mut || floor_append_on::<Portable>(N, &mut b2),
+        );
+        ratio(
+            "backend append 1e6: optimized (keccak-asm) / keccak-asm floor",
+            7,
+            &mut || drop(black_box(build_opt(N))),
+            &mut || floor_append_on::<Fast>(N, &mut b2),
+        );
+        ratio(
+            "backend append 1e6: optimized (sha3) / sha3 floor",
+            7,
+            &mut || drop(black_box(build_opt_with(PortableSha3Default, N))),
+            &mut || floor_append_on::<Portable>(N, &mut b2),
+        );
+    }
     if on("append") {
         for (n, rounds) in [(10_000u64, 41), (1_000_000, 7)] {
             ratio(
@@ -133,6 +163,59 @@ fn main() {
                             black_box(h(&buf, PARENT_INPUT));
                         }
                         black_box(h(&buf, 17 + 32 * peaks));
+                    }
+                },
+            );
+            ratio(
+                "verify 1e6: optimized / keccak-asm floor",
+                21,
+                &mut || {
+                    for k in 0..reps {
+                        let d = data(idx[k]);
+                        db.verify(&root, &proofs[k], black_box(&d), 1).unwrap();
+                    }
+                },
+                &mut || {
+                    for p in &proofs[..reps] {
+                        black_box(hb::<Fast>(&buf, LEAF_INPUT));
+                        for _ in 0..p.path.len() + 1 - peaks {
+                            black_box(hb::<Fast>(&buf, PARENT_INPUT));
+                        }
+                        black_box(hb::<Fast>(&buf, 17 + 32 * peaks));
+                    }
+                },
+            );
+            let s3 = build_opt_with(PortableSha3Default, N);
+            ratio(
+                "verify 1e6: optimized (sha3) / sha3 floor",
+                21,
+                &mut || {
+                    for k in 0..reps {
+                        let d = data(idx[k]);
+                        s3.verify(&root, &proofs[k], black_box(&d), 1).unwrap();
+                    }
+                },
+                &mut || {
+                    for p in &proofs[..reps] {
+                        black_box(h(&buf, LEAF_INPUT));
+                        for _ in 0..p.path.len() + 1 - peaks {
+                            black_box(h(&buf, PARENT_INPUT));
+                        }
+                        black_box(h(&buf, 17 + 32 * peaks));
+                    }
+                },
+            );
+            ratio(
+                "prove 1e6: optimized (keccak-asm) / optimized (sha3)",
+                21,
+                &mut || {
+                    for k in 0..1024 {
+                        black_box(db.prove(At::Current, idx[k]).unwrap());
+                    }
+                },
+                &mut || {
+                    for k in 0..1024 {
+                        black_box(s3.prove(At::Current, idx[k]).unwrap());
                     }
                 },
             );

@@ -4,7 +4,8 @@
 
 use ckb_merkle_mountain_range::{MMR, Merge, util::MemStore as CkbStore};
 use mmr_optimized::Optimized;
-use mmr_spec::{Config, ProofDb};
+use mmr_optimized::hash::Sha3Backend;
+use mmr_spec::{Config, Profile, ProofDb};
 use sha3::{Digest, Sha3_256};
 use std::hint::black_box;
 
@@ -24,16 +25,27 @@ pub fn h(buf: &[u8], len: usize) -> [u8; 32] {
     Sha3_256::digest(&buf[..len]).into()
 }
 
-/// The floor of appending `n` leaves: n leaf hashes and size(n) - n parent hashes.
+/// One SHA3-256 call over `len` bytes of `buf` on backend `B`.
+#[inline]
+pub fn hb<B: Sha3Backend>(buf: &[u8], len: usize) -> [u8; 32] {
+    B::digest(&buf[..len]).0
+}
+
+/// The floor of appending `n` leaves: n leaf hashes and size(n) - n parent hashes (sha3).
 pub fn floor_append(n: u64, buf: &mut [u8; 256]) {
+    floor_append_on::<mmr_optimized::hash::Portable>(n, buf)
+}
+
+/// [`floor_append`] on backend `B`.
+pub fn floor_append_on<B: Sha3Backend>(n: u64, buf: &mut [u8; 256]) {
     let parents = n - u64::from(n.count_ones());
     for i in 0..n {
         buf[0] = i as u8;
-        black_box(h(buf, LEAF_INPUT));
+        black_box(hb::<B>(buf, LEAF_INPUT));
     }
     for i in 0..parents {
         buf[0] = i as u8;
-        black_box(h(buf, PARENT_INPUT));
+        black_box(hb::<B>(buf, PARENT_INPUT));
     }
 }
 
@@ -53,7 +65,12 @@ pub fn ckb_leaf(i: u64) -> [u8; 32] {
 }
 
 pub fn build_opt(n: u64) -> Optimized<mmr_optimized::Sha3Default> {
-    let mut db = Optimized::new(Config::default());
+    build_opt_with(mmr_optimized::Sha3Default, n)
+}
+
+/// [`build_opt`] with profile `p` (e.g. `PortableSha3Default`, the sha3 backend).
+pub fn build_opt_with<P: Profile>(p: P, n: u64) -> Optimized<P> {
+    let mut db = Optimized::with_profile(p, Config::default());
     for i in 0..n {
         db.append(&data(i), 1).unwrap();
     }
