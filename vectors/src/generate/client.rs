@@ -84,6 +84,30 @@ pub(super) fn client(c: &mut Cases) {
         &["not-tracked"],
     );
 
+    // Before any client_init: the byte fields are decoded first, so a malformed field
+    // fails with its decoding error, and only a well-formed request meets not-tracked.
+    let mut b = c.session();
+    b.leaves(0, 3);
+    b.commit();
+    b.run(VOp::ClientApply { set: h(&[0, 0, 1]) });
+    b.run(VOp::ClientTrack {
+        proof: h(&[0; 5]),
+        leaf: vn(Node::new(Hash::ZERO, 0)),
+    });
+    b.run(VOp::ClientVerify {
+        proof: h(&[0; 5]),
+        data: h(b"x"),
+        value: u(1),
+    });
+    b.run(VOp::ClientUntrack { index: u(0) });
+    b.run(VOp::ClientInfo);
+    c.add(
+        b,
+        "client-decode-before-no-client",
+        "D24 with no client yet: client_apply, client_track and client_verify with truncated bytes fail with truncated (the bytes are decoded before the client is looked for); untrack and info then answer not-tracked.",
+        &["truncated", "not-tracked"],
+    );
+
     let mut side = c.session();
     side.leaves(0, 3);
     side.commit();

@@ -161,6 +161,12 @@ pub(super) fn proofs(c: &mut Cases) {
             vec![2u64, 7, 2],
             &["index-out-of-range"][..],
         ),
+        (
+            "prove-batch-range-before-repetition",
+            "D15 proving: every index is range-checked before any repetition is: [1, 1, 7, 7] gives leaf-index-out-of-range, although the repeated 1 comes first.",
+            vec![1u64, 1, 7, 7],
+            &["index-out-of-range"][..],
+        ),
     ] {
         let mut b = c.session();
         b.leaves(0, 7);
@@ -357,6 +363,22 @@ pub(super) fn single_proof_rejections(c: &mut Cases) {
                 offset: 17,
                 byte: 2,
             }),
+            data.0.clone(),
+            5,
+            vec!["invalid-side"],
+        ),
+        (
+            "verify-invalid-side-before-truncated",
+            "D13 decoding is sequential: a side byte of 2 in the first step of a proof that is also cut short gives invalid-side, the rule met first.",
+            {
+                let mut b = bytes(Tamper::SetByte {
+                    offset: 17,
+                    byte: 2,
+                })
+                .0;
+                b.truncate(b.len() - 10);
+                Hex(b)
+            },
             data.0.clone(),
             5,
             vec!["invalid-side"],
