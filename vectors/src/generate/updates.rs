@@ -166,6 +166,27 @@ pub(super) fn updates(c: &mut Cases) {
         );
     }
 
+    // A read with both a bad `at` and a bad position or index fails with the `at` error
+    // (SPEC.md D19: `at` is checked first).
+    let mut b = c.session();
+    b.leaves(0, 4);
+    b.commit();
+    for at in [blk(5), blk(0)] {
+        b.run(VOp::Node { at, pos: u(99) });
+        b.run(VOp::IsUnspent { at, index: u(99) });
+        b.run(VOp::Prove { at, index: u(99) });
+        b.run(VOp::ProveBatch {
+            at,
+            indices: vec![u(99), u(99)],
+        });
+    }
+    c.add(
+        b,
+        "reads-check-at-before-index",
+        "D19: node, is_unspent, prove and prove_batch at a future block (5 of 1) and, the bad position or index notwithstanding, fail with future-height; at block 0 (retained, empty) the index errors follow.",
+        &["future-height", "index-out-of-range", "position-out-of-range"],
+    );
+
     let mut b = c.session();
     b.append(b"a", u64::MAX);
     b.run(VOp::Spend {
