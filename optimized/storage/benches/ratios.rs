@@ -5,7 +5,8 @@
 //! mmr-optimized's `ratios.rs`. Also the profile of where the file store's time goes: the
 //! time inside `commit`, empty commits, and the bare fsync cost of the file system; and blocks
 //! of 1,000 random spends (informative).
-//! Run: `cargo bench -p mmr-storage --bench ratios [-- append|commit|fsync|spend]`.
+//! Commit latency against one fdatasync, interleaved (`latency`).
+//! Run: `cargo bench -p mmr-storage --bench ratios [-- append|commit|fsync|latency|spend]`.
 #![allow(missing_docs)]
 
 mod common;
@@ -118,6 +119,62 @@ fn commit_cost(n: u64, commits: u32) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Commit latency against one fdatasync of a file on the same disk, interleaved rep by
+/// rep: a block of one append committed (one log record and its fdatasync; every
+/// `every`-th commit a checkpoint), and a 64-byte pwrite + fdatasync of a side file in the
+/// store's directory. Also the sync calls per commit, from the store's own counter.
+fn commit_latency(n: u64, reps: u32) {
+    let dir = tmp(&format!("latency-{n}"));
+    let mut f = PersistentDb::create(&dir, Sha3Default, Config::default()).unwrap();
+    for i in 0..n {
+        f.append(&data(i), 1).unwrap();
+        if (i + 1) % BLOCK == 0 {
+            f.commit().unwrap();
+        }
+    }
+    f.checkpoint().unwrap();
+    let side = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .read(true)
+        .write(true)
+        .open(dir.join("side"))
+        .unwrap();
+    side.set_len(1 << 20).unwrap();
+    side.sync_all().unwrap();
+    let (mut tc, mut ts) = (Vec::new(), Vec::new());
+    let syncs0 = f.sync_calls();
+    for k in 0..reps {
+        let t = Instant::now();
+        side.write_all_at(&[k as u8; 64], u64::from(k % 1024) * 64)
+            .unwrap();
+        side.sync_data().unwrap();
+        ts.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        f.append(&data(n + u64::from(k)), 1).unwrap();
+        f.commit().unwrap();
+        tc.push(t.elapsed().as_secs_f64());
+    }
+    let syncs = f.sync_calls() - syncs0;
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (mc, ms_) = (mean(&tc), mean(&ts));
+    let (dc, ds) = (median(&mut tc), median(&mut ts));
+    println!(
+        "commit latency at {n} leaves (block of 1 append): median {:.3} ms, one fdatasync {:.3} ms: ratio {:.2}; means (with {} checkpoints) {:.3} / {:.3} ms: ratio {:.2}; {:.3} syncs per commit ({reps} reps, load {})",
+        dc * 1e3,
+        ds * 1e3,
+        dc / ds,
+        u64::from(reps) / f.checkpoint_policy().every,
+        mc * 1e3,
+        ms_ * 1e3,
+        mc / ms_,
+        syncs as f64 / f64::from(reps),
+        loadavg()
+    );
+    drop(f);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A block of 1,000 spends of random unspent leaves on a store of `n` leaves, file vs
 /// memory, interleaved; each spend rewrites the leaf and its path (about log2(n) records
 /// scattered over the hash file).
@@ -177,8 +234,10 @@ fn spend_block_ratio(n: u64, rounds: usize) {
     }
     let r = rounds as u32;
     println!(
-        "block of {BLOCK} random spends at {n} leaves: file / in-memory   median speed ratio {:6.3}  ({rounds} rounds, load {})",
+        "block of {BLOCK} random spends at {n} leaves: file / in-memory   median speed ratio {:6.3}, ratio of the totals {:6.3} (with {} checkpoints)  ({rounds} rounds, load {})",
         median(&mut rs),
+        tm.as_secs_f64() / tf.as_secs_f64(),
+        rounds as u64 / f.checkpoint_policy().every,
         loadavg()
     );
     println!(
@@ -226,9 +285,19 @@ fn fsync_floor(reps: u32) {
         std::fs::rename(dir.join("M.tmp"), dir.join("M")).unwrap();
         d.sync_all().unwrap();
     }
+    let rename = t.elapsed() / reps;
+    let t = Instant::now();
+    for k in 0..reps {
+        f.write_all_at(&[1u8; 64], u64::from(k) * 64).unwrap();
+        f.sync_data().unwrap();
+    }
+    println!(
+        "fsync floor: pwrite     64 B + fdatasync      {:.3} ms",
+        ms(t.elapsed() / reps)
+    );
     println!(
         "fsync floor: write+fsync+rename+dir fsync  {:.3} ms  ({reps} each, load {})",
-        ms(t.elapsed() / reps),
+        ms(rename),
         loadavg()
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -245,8 +314,13 @@ fn main() {
         commit_cost(10_000, 200);
         commit_cost(1_000_000, 200);
     }
+    if on("latency") {
+        commit_latency(10_000, 400);
+        commit_latency(1_000_000, 400);
+    }
     if on("spend") {
-        spend_block_ratio(1_000_000, 11);
+        // Enough blocks for two checkpoints (every 128 commits by default).
+        spend_block_ratio(1_000_000, 257);
     }
     if on("append") {
         let r4: usize = std::env::var("MMR_ROUNDS_1E4").map_or(21, |v| v.parse().unwrap());

@@ -114,7 +114,8 @@ pub(crate) struct Core<P: Profile> {
 }
 
 /// When a commit is a checkpoint (the full commit protocol, section 3) rather than one log
-/// record: every `every` commits, or once the log holds `wal_bytes`, or when a compaction or
+/// record: every `every` commits, or once the log holds `wal_bytes`, or once the changes
+/// held in memory since the last checkpoint reach `memory_bytes`, or when a compaction or
 /// un-pruning is waiting to be written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CheckpointPolicy {
@@ -122,6 +123,8 @@ pub struct CheckpointPolicy {
     pub every: u64,
     /// Log size that forces a checkpoint.
     pub wal_bytes: u64,
+    /// Memory of the changes since the checkpoint (estimated) that forces one.
+    pub memory_bytes: u64,
 }
 
 impl Default for CheckpointPolicy {
@@ -129,6 +132,7 @@ impl Default for CheckpointPolicy {
         CheckpointPolicy {
             every: 128,
             wal_bytes: 16 << 20,
+            memory_bytes: 64 << 20,
         }
     }
 }
@@ -530,7 +534,9 @@ impl<P: Profile> Core<P> {
     fn commit_logged_inner(&mut self, end: End, sync: bool) -> Result<(), StorageError> {
         let due = self.logged + 1 >= self.policy.every
             || self.wal_end >= self.policy.wal_bytes
-            || self.members.iter().any(Member::needs_rewrite);
+            || self.members.iter().any(Member::needs_rewrite)
+            || self.members.iter().map(Member::pending_bytes).sum::<u64>()
+                >= self.policy.memory_bytes;
         if due {
             return self.persist_inner();
         }

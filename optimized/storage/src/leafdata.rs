@@ -119,6 +119,11 @@ impl LeafData {
         }
     }
 
+    /// Memory held by records not yet in the files.
+    pub fn pending_bytes(&self) -> u64 {
+        (self.tail.len() + self.ends.len() * 8 + self.changed.len() * 16) as u64
+    }
+
     pub fn leaves(&self) -> u64 {
         self.base_leaves + self.ends.len() as u64
     }

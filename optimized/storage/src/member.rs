@@ -466,6 +466,13 @@ impl<P: Profile> Member<P> {
         self.prune_dirty || self.db.store().gaps_dirty
     }
 
+    /// Memory held by changes since the checkpoint (hash nodes, leaf data, leaf-set bits).
+    pub fn pending_bytes(&self) -> u64 {
+        self.db.store().pending_bytes()
+            + self.data.pending_bytes()
+            + 8 * self.dirty_leaves.len() as u64
+    }
+
     // ----- mutations -----
 
     /// D12 append, recording the leaf's data (after its key, if keyed).

@@ -185,6 +185,12 @@ impl FileStore {
         HashPlan::InPlace(Change { writes, new_len })
     }
 
+    /// Memory held by changes not yet in the file (an estimate: overlay entries and tail
+    /// nodes).
+    pub(crate) fn pending_bytes(&self) -> u64 {
+        (self.overlay.len() * 64 + self.tail.len() * core::mem::size_of::<Node>()) as u64
+    }
+
     /// Drops the map before the file is shrunk or replaced (module `sys`).
     pub(crate) fn unmap(&mut self) {
         self.map.clear();

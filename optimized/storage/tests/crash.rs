@@ -29,6 +29,7 @@ const CONFIG: Config = Config { retain: 5 };
 const POLICY: CheckpointPolicy = CheckpointPolicy {
     every: 4,
     wal_bytes: 64 << 10,
+    memory_bytes: 64 << 20,
 };
 
 fn profile() -> P {
@@ -195,6 +196,7 @@ fn sigkill_at_random_moments_reopens_to_a_committed_state() {
 const FAULT_POLICY: CheckpointPolicy = CheckpointPolicy {
     every: 2,
     wal_bytes: 64 << 10,
+    memory_bytes: 64 << 20,
 };
 
 #[test]

@@ -308,6 +308,7 @@ fn a_failed_write_leaves_both_mmrs_and_the_key_table_at_one_commit() {
     const EVERY_OTHER: CheckpointPolicy = CheckpointPolicy {
         every: 2,
         wal_bytes: 1 << 20,
+        memory_bytes: 64 << 20,
     };
     let (warm, window) = (12u64, 4u64);
     let base = tmp("multi-faults-base");
