@@ -150,6 +150,10 @@ pub(super) fn blocks(c: &mut Cases) {
     bad_tag[8] = 3;
     let mut trailing = append_ab.clone();
     trailing.push(0);
+    // A count of 2 over one operation whose tag is also bad: the count is checked first,
+    // against the 17 bytes every operation takes at least.
+    let mut count_first = bad_tag.clone();
+    count_first[7] = 2;
     for (id, desc, bytes) in [
         (
             "block-invalid-tag",
@@ -166,12 +170,19 @@ pub(super) fn blocks(c: &mut Cases) {
             "D17 decoding: a byte after the last operation.",
             trailing,
         ),
+        (
+            "block-truncated-count-first",
+            "D17 decoding: an operation count (2) that the rest of the input (one operation, 19 bytes) cannot hold at 17 bytes each is truncated up front, before the bad tag of the first operation is read.",
+            count_first,
+        ),
     ] {
         let mut b = c.session();
         b.leaves(0, 1);
         b.run(VOp::ApplyBlock { block: Hex(bytes) });
         b.info();
-        let flag = id.trim_start_matches("block-");
+        let flag = id
+            .trim_start_matches("block-")
+            .trim_end_matches("-count-first");
         c.add(b, id, desc, &[flag]);
     }
 

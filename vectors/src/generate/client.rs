@@ -84,6 +84,33 @@ pub(super) fn client(c: &mut Cases) {
         &["not-tracked"],
     );
 
+    // Tracking an index again replaces what is tracked: a second proof of leaf 2 that moves
+    // one unit of value from its sibling to the leaf still verifies (D14 note (a)), and the
+    // client then holds the second leaf node.
+    let mut b = c.session();
+    b.leaves(0, 4);
+    b.commit();
+    let init = b.client_init_op(1);
+    b.run(init);
+    let first = b.track_op(1, 2);
+    b.run(first);
+    let mut p = b.proof(At::Block(1), 2);
+    let mut leaf = b.node(At::Block(1), p.pos);
+    p.path[0].node.value -= 1;
+    leaf.value += 1;
+    b.run(VOp::ClientTrack {
+        proof: h(&p.encode().expect("encodable")),
+        leaf: vn(leaf),
+    });
+    b.run(VOp::ClientLeaf { index: u(2) });
+    b.run(VOp::ClientInfo);
+    c.add(
+        b,
+        "client-track-again-replaces",
+        "D24: track of an index already tracked replaces its leaf and proof (here by a proof that moves one unit of value from the sibling to the leaf, which D14 note (a) lets verify): client_leaf returns the second leaf node.",
+        &[],
+    );
+
     // Before any client_init: the byte fields are decoded first, so a malformed field
     // fails with its decoding error, and only a well-formed request meets not-tracked.
     let mut b = c.session();
