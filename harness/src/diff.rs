@@ -1,6 +1,6 @@
 //! Lock-step execution of one op sequence on both implementations.
 
-use crate::observe::{Limits, Snapshot, observe};
+use crate::observe::{Limits, Snapshot, observe_with};
 use crate::subjects::{DynProfile, OptSubject, RefSubject};
 use mmr_spec::ops::{Executor, Op, Outcome};
 use mmr_spec::{At, BlockOp, Config, Node, ProofDb, profiles};
@@ -50,6 +50,7 @@ impl std::error::Error for Mismatch {}
 /// Both implementations, driven in lock step.
 pub struct Pair {
     profile: DynProfile,
+    optimized_profile: DynProfile,
     config: Config,
     limits: Limits,
     /// The reference.
@@ -61,6 +62,13 @@ pub struct Pair {
     /// `Unprune` with an empty proof resolves to, so un-pruning after a compaction can use a
     /// proof obtained before it.
     proofs: BTreeMap<(u64, u64), (Vec<u8>, Node)>,
+    /// Whether `proofs` is kept (it only matters to an `Unprune` with an empty proof).
+    cache_proofs: bool,
+    /// Whether proofs are compared after every op (else only by [`Pair::finish`]).
+    light: bool,
+    /// Positions below this were already checked by `check_addressing` (a pure function of
+    /// the position: checking it once is enough).
+    addressed: u64,
 }
 
 fn show(o: &Outcome) -> String {
@@ -83,13 +91,66 @@ impl Pair {
         assert_eq!(profile.name(), optimized.name(), "two different profiles");
         Pair {
             profile,
+            optimized_profile: optimized,
             config,
             limits: Limits::default(),
-            reference: Executor::new(RefSubject::new(profile, config)),
+            reference: Executor::new(RefSubject::memoized(profile, config)),
             optimized: Executor::new(OptSubject::new(optimized, config)),
             done: Vec::new(),
             proofs: BTreeMap::new(),
+            cache_proofs: true,
+            light: false,
+            addressed: 0,
         }
+    }
+
+    /// Light checks, for the fuzz target: after each op the outcome and the cheap
+    /// observables are compared (bookkeeping, prune list, every state's summary with root
+    /// and peaks, leaf set, nodes, unspent flags, MMR set, the client's summary:
+    /// [`observe_with`] without proofs); [`Pair::finish`] compares everything, proofs,
+    /// batch proofs, the client's proofs and the oracles included, on the final state. Any
+    /// difference, light or final, is reported as in the default mode: the ops are replayed
+    /// on a fresh pair that compares everything after every op, which finds the shortest
+    /// failing prefix. Every state an input reaches is also the final state of its prefix,
+    /// an input libFuzzer derives by truncation, so no observable goes uncompared; a run
+    /// only compares each state's proofs in the execution that ends there.
+    pub fn light(mut self) -> Self {
+        self.light = true;
+        self
+    }
+
+    /// Whether to keep the honest proofs an `Unprune` with an empty proof resolves to (the
+    /// default; costs a reference proof per leaf and size). Pass `false` only for a run
+    /// whose ops hold no such `Unprune`: resolution is then the same without them.
+    pub fn with_proof_cache(mut self, keep: bool) -> Self {
+        self.cache_proofs = keep;
+        self
+    }
+
+    /// Whether an op's resolution ([`Pair::resolve`]) can read the proof cache.
+    pub fn needs_proof_cache(op: &Op) -> bool {
+        matches!(op, Op::Unprune { proof, .. } if proof.is_empty())
+    }
+
+    /// Ends a run: in light mode, the full comparison of the final state (see
+    /// [`Pair::light`]); otherwise nothing (every op was checked in full).
+    pub fn finish(&mut self) -> Result<(), Mismatch> {
+        if self.light {
+            let r = self.check_with(true);
+            return r.map_err(|m| self.replay(m));
+        }
+        Ok(())
+    }
+
+    /// After a light mismatch: the first full mismatch of the same (resolved) ops on a
+    /// fresh pair checked in full after every op, or `m` if that finds none.
+    fn replay(&self, m: Mismatch) -> Mismatch {
+        let mut full = Pair::with_profiles(self.profile, self.optimized_profile, self.config)
+            .with_limits(self.limits);
+        let found = full
+            .check()
+            .and_then(|()| self.done.iter().try_for_each(|op| full.step(op).map(drop)));
+        found.err().unwrap_or(m)
     }
 
     /// Sets the observation caps.
@@ -111,10 +172,18 @@ impl Pair {
 
     /// Compares the whole observable state of both (also run before the first op).
     pub fn check(&mut self) -> Result<(), Mismatch> {
-        let a = observe(&mut self.reference, self.limits);
-        let b = observe(&mut self.optimized, self.limits);
+        self.check_with(!self.light)
+            .map_err(|m| if self.light { self.replay(m) } else { m })
+    }
+
+    /// Compares the observable state (with proofs if `proofs`).
+    fn check_with(&mut self, proofs: bool) -> Result<(), Mismatch> {
+        let a = observe_with(&mut self.reference, self.limits, proofs);
+        let b = observe_with(&mut self.optimized, self.limits, proofs);
         self.compare(&a, &b)?;
-        self.remember_proofs();
+        if self.cache_proofs {
+            self.remember_proofs();
+        }
         self.check_addressing()
     }
 
@@ -147,7 +216,7 @@ impl Pair {
 
     /// Caches the reference's honest proofs of the working state (see `proofs`).
     fn remember_proofs(&mut self) {
-        let db = &self.reference.subject.db;
+        let db = &self.reference.subject; // through the memo: `check` proved these already
         let size = db.size();
         for index in 0..db.leaf_count().min(self.limits.leaves) {
             if self.proofs.contains_key(&(size, index)) {
@@ -163,9 +232,9 @@ impl Pair {
 
     /// D5: the reference's (row, entry) address of every current position agrees with the
     /// closed-form index arithmetic.
-    fn check_addressing(&self) -> Result<(), Mismatch> {
+    fn check_addressing(&mut self) -> Result<(), Mismatch> {
         let size = self.reference.subject.db.size().min(self.limits.nodes);
-        for pos in 0..size {
+        for pos in self.addressed..size {
             let r = mmr_reference::addr::addr_of(pos).map(|a| (a.row, a.entry));
             let o = mmr_index::to_row_entry(pos);
             if r != o {
@@ -176,6 +245,7 @@ impl Pair {
                 ));
             }
         }
+        self.addressed = self.addressed.max(size);
         Ok(())
     }
 
@@ -286,7 +356,8 @@ impl Pair {
         let b = self.optimized.run(op);
         self.done.push(op.clone());
         if a != b {
-            return Err(self.mismatch("the op's outcome".into(), show(&a), show(&b)));
+            let m = self.mismatch("the op's outcome".into(), show(&a), show(&b));
+            return Err(if self.light { self.replay(m) } else { m });
         }
         self.check()?;
         Ok(a)

@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod diff;
+pub mod memo;
 pub mod observe;
 pub mod strategy;
 pub mod subjects;

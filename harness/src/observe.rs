@@ -42,8 +42,15 @@ impl Snapshot {
 }
 
 /// Reads every observable of a state: its summary, leaf set, every node, every leaf's
-/// proof (and that the proof verifies), and a batch proof of all leaves.
-fn observe_state<S: Subject>(snap: &mut Snapshot, ex: &mut Executor<S>, at: At, lim: Limits) {
+/// unspent flag, and (if `proofs`) every leaf's proof (and that the proof verifies) and a
+/// batch proof of all leaves.
+fn observe_state<S: Subject>(
+    snap: &mut Snapshot,
+    ex: &mut Executor<S>,
+    at: At,
+    lim: Limits,
+    proofs: bool,
+) {
     let tag = match at {
         At::Current => "current".to_string(),
         At::Block(h) => format!("block {h}"),
@@ -64,6 +71,9 @@ fn observe_state<S: Subject>(snap: &mut Snapshot, ex: &mut Executor<S>, at: At, 
             format!("unspent {tag} {index}"),
             Op::IsUnspent { at, index },
         );
+        if !proofs {
+            continue;
+        }
         let proved = snap.push(ex, format!("prove {tag} {index}"), Op::Prove { at, index });
         let verified = snap.push(
             ex,
@@ -82,7 +92,7 @@ fn observe_state<S: Subject>(snap: &mut Snapshot, ex: &mut Executor<S>, at: At, 
             ));
         }
     }
-    if n > 0 {
+    if n > 0 && proofs {
         let indices: Vec<u64> = (0..n).collect();
         let proved = snap.push(
             ex,
@@ -112,17 +122,28 @@ fn observe_state<S: Subject>(snap: &mut Snapshot, ex: &mut Executor<S>, at: At, 
 
 /// Observes the whole database and its client.
 pub fn observe<S: Subject>(ex: &mut Executor<S>, lim: Limits) -> Snapshot {
+    observe_with(ex, lim, true)
+}
+
+/// [`observe`] if `proofs`; otherwise the cheap part of it, what a light check compares
+/// after every op ([`crate::Pair::light`]): bookkeeping, the prune list, every state's
+/// summary (size, leaf count, root, peaks), leaf set, nodes, unspent flags and MMR set, and
+/// the client's summary (height, root, tracked leaves), but no proofs.
+pub fn observe_with<S: Subject>(ex: &mut Executor<S>, lim: Limits, proofs: bool) -> Snapshot {
     let mut snap = Snapshot::default();
     snap.add(ex, "info".into(), Op::Info);
     snap.add(ex, "prune list".into(), Op::PruneList);
-    observe_state(&mut snap, ex, At::Current, lim);
+    observe_state(&mut snap, ex, At::Current, lim, proofs);
     let (oldest, height) = (ex.subject.db().oldest(), ex.subject.db().height());
     for h in oldest..=height {
-        observe_state(&mut snap, ex, At::Block(h), lim);
+        observe_state(&mut snap, ex, At::Block(h), lim, proofs);
         snap.add(ex, format!("mmr set {h}"), Op::MmrSet { height: h });
     }
     if ex.client.is_some() {
         let info = snap.push(ex, "client".into(), Op::ClientInfo);
+        if !proofs {
+            return snap;
+        }
         if let Ok(Output::Client(c)) = info {
             for index in c.tracked {
                 snap.add(

@@ -158,3 +158,29 @@ proptest! {
         }
     }
 }
+
+/// The fuzz target's mode (light checks after every op, everything on the final state,
+/// the reference's reads memoized) agrees with the full mode on random sequences.
+#[test]
+fn light_mode_agrees_with_full_mode() {
+    use mmr_harness::Pair;
+    let mut runner = proptest::test_runner::TestRunner::new(cases(16));
+    runner
+        .run(&(ops(Mix::BLOCK_HEAVY, 0..50), 0u64..5), |(seq, retain)| {
+            let config = Config { retain };
+            let mut light = Pair::new(&profiles::DEFAULT, config).light();
+            light
+                .check()
+                .map_err(|m| TestCaseError::fail(m.to_string()))?;
+            for op in &seq {
+                let _ = light
+                    .step_generated(op)
+                    .map_err(|m| TestCaseError::fail(m.to_string()))?;
+            }
+            light
+                .finish()
+                .map_err(|m| TestCaseError::fail(m.to_string()))?;
+            check(&profiles::DEFAULT, retain, &seq)
+        })
+        .unwrap();
+}

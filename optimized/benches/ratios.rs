@@ -274,6 +274,38 @@ fn main() {
             );
         }
     }
+    if on("bulk-threads") {
+        // Scaling of append_bulk with a rayon pool of T threads, against the single-core
+        // floors (sha3 and keccak-asm); T = 1, 2, ... up to the machine's cores.
+        let leaves: Vec<([u8; 32], u64)> = (0..N).map(|i| (data(i), 1)).collect();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for t in [1usize, 2, 4, 8, 16].into_iter().filter(|&t| t <= cores) {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .unwrap();
+            let mut bulk = || {
+                pool.install(|| {
+                    let mut db = Optimized::new(Config::default());
+                    db.append_bulk(&leaves).unwrap();
+                    drop(black_box(db));
+                })
+            };
+            ratio(
+                &format!("bulk 1e6 {t} threads: optimized / sha3 floor"),
+                5,
+                &mut bulk,
+                &mut || floor_append_on::<Portable>(N, &mut buf),
+            );
+            ratio(
+                &format!("bulk 1e6 {t} threads: optimized / keccak-asm floor"),
+                5,
+                &mut bulk,
+                &mut || floor_append_on::<Fast>(N, &mut buf),
+            );
+        }
+        return;
+    }
     if on("bulk") {
         let leaves: Vec<([u8; 32], u64)> = (0..N).map(|i| (data(i), 1)).collect();
         ratio(
