@@ -320,17 +320,6 @@ fn replay(
 
 /// Greedy shrinking: removes chunks of ops (halves, quarters, ... single ops) while the
 /// sequence still fails in the same class; at most `budget` replays.
-pub fn shrink(
-    target: &mut dyn Target,
-    profile: DynProfile,
-    retain: u64,
-    ops: Vec<VOp>,
-    budget: usize,
-) -> (Vec<VOp>, String) {
-    let (ops, reason, _) = shrink_class(target, profile, retain, ops, budget, None);
-    (ops, reason)
-}
-
 fn shrink_class(
     target: &mut dyn Target,
     profile: DynProfile,

@@ -9,7 +9,6 @@ use crate::protocol::{Got, Leaves};
 use crate::report::{CaseReport, Status};
 pub use crate::target::{BuiltinTarget, Failure, Target};
 use mmr_spec::Profile;
-use mmr_vectors::exec::Builtin;
 use mmr_vectors::model::{ArithCase, OpsCase, VOp, VOut, VectorFile, profile_named};
 
 /// What every case of a run shares.
@@ -259,11 +258,6 @@ pub fn run_file(
         }
     }
     out
-}
-
-/// The built-in targets, reference first.
-pub fn builtins() -> Vec<BuiltinTarget> {
-    Builtin::BOTH.into_iter().map(BuiltinTarget::new).collect()
 }
 
 #[cfg(test)]
