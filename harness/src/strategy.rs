@@ -108,6 +108,9 @@ pub fn set_tamper() -> impl Strategy<Value = SetTamper> {
         1 => position().prop_map(SetTamper::SetPrevSize),
         1 => position().prop_map(SetTamper::SetSize),
         1 => Just(SetTamper::FlipRoot),
+        // D24 step 7: right peaks and root, a forged inner node (caught only where a
+        // tracked proof uses it).
+        2 => any::<u8>().prop_map(SetTamper::ForgeNonPeak),
     ]
 }
 

@@ -532,6 +532,26 @@ pub enum SetTamper {
     SetSize(u64),
     /// Flip a bit of the announced root.
     FlipRoot,
+    /// Flip a bit of the hash of a node that is not a peak of the new size (index modulo
+    /// the count of such nodes; no change if there is none): the peaks and the root stay
+    /// right, so only D24 step 7 (re-verifying the tracked proofs) can catch it, when a
+    /// tracked proof uses that node.
+    ForgeNonPeak(u8),
+}
+
+/// The peak positions of an MMR of `size` nodes (D6), by peeling perfect trees from the
+/// left; for an invalid size, those of its largest valid prefix.
+fn peak_positions(size: u64) -> Vec<u64> {
+    let (mut left, mut offset, mut out) = (u128::from(size), 0u128, Vec::new());
+    for h in (0..64u32).rev() {
+        let tree = (1u128 << (h + 1)) - 1;
+        if left >= tree {
+            out.push(u64::try_from(offset + tree - 1).unwrap_or(u64::MAX));
+            offset += tree;
+            left -= tree;
+        }
+    }
+    out
 }
 
 impl SetTamper {
@@ -580,6 +600,15 @@ impl SetTamper {
             SetTamper::SetPrevSize(v) => s.prev_size = v,
             SetTamper::SetSize(v) => s.size = v,
             SetTamper::FlipRoot => s.root.hash.0[0] ^= 1,
+            SetTamper::ForgeNonPeak(k) => {
+                let peaks = peak_positions(s.size);
+                let inner: Vec<usize> =
+                    (0..n).filter(|&i| !peaks.contains(&s.nodes[i].0)).collect();
+                if !inner.is_empty() {
+                    let i = inner[usize::from(k) % inner.len()];
+                    s.nodes[i].1.hash.0[31] ^= 1;
+                }
+            }
         }
         s
     }
@@ -975,6 +1004,53 @@ pub const TRAIT_METHODS: &[&str] = &[
 mod tests {
     use super::*;
     use crate::{Hash, Step};
+
+    #[test]
+    fn peak_positions_follow_d6() {
+        assert_eq!(peak_positions(0), Vec::<u64>::new());
+        assert_eq!(peak_positions(11), [6, 9, 10]);
+        assert_eq!(peak_positions(10), [6, 9]);
+        assert_eq!(peak_positions(u64::MAX), [u64::MAX - 1]);
+    }
+
+    #[test]
+    fn forge_non_peak_leaves_the_peaks_alone() {
+        let n = |b: u8| Node::new(Hash([b; 32]), 1);
+        // Size 10 (peaks 6 and 9): the inner nodes are 3, 5, 7, 8.
+        let set = MmrSet {
+            height: 2,
+            prev_size: 4,
+            prev_root: n(0),
+            size: 10,
+            root: n(0),
+            nodes: vec![
+                (3, n(3)),
+                (5, n(5)),
+                (6, n(6)),
+                (7, n(7)),
+                (8, n(8)),
+                (9, n(9)),
+            ],
+        };
+        let forged = SetTamper::ForgeNonPeak(1).apply(&set);
+        let changed: Vec<u64> = set
+            .nodes
+            .iter()
+            .zip(&forged.nodes)
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| a.0)
+            .collect();
+        assert_eq!(changed, [5]);
+        assert_eq!(
+            SetTamper::ForgeNonPeak(4).apply(&set).nodes[0].1.hash.0[31],
+            2
+        );
+        let peaks_only = MmrSet {
+            nodes: vec![(6, n(6)), (9, n(9))],
+            ..set
+        };
+        assert_eq!(SetTamper::ForgeNonPeak(0).apply(&peaks_only), peaks_only);
+    }
 
     #[test]
     fn tampers_change_the_encoding() {

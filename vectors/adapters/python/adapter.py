@@ -7,9 +7,12 @@ of vectors/PROTOCOL.md on stdin/stdout, so that `mmr conform` can check it:
     cargo run --release -p mmr-cli -- conform -- python3 vectors/adapters/python/adapter.py
 
 It implements the database (append, update, spend, blocks, retained states, rewind, reads,
-MMR sets, proofs, batch proofs and their verifiers) and the index arithmetic; it does not
-implement compaction, un-pruning or the storage-less client, and says so in its handshake,
-so the runner skips those vectors and lists them.
+MMR sets, proofs, batch proofs and their verifiers), the storage-less client (D24) and the
+index arithmetic; it does not implement compaction or un-pruning, and says so in its
+handshake, so the runner skips those vectors and lists them.
+
+`--variant=NAME` makes one deliberately wrong choice where SPEC.md fixes an order or a rule
+(VARIANTS below; TESTING.md "Mutant check"); cli/tests/mutants.rs checks each fails.
 
 `--broken=KIND` makes it wrong on purpose, to show that the runner catches it:
   bagging  the root hashes the peaks right to left;
@@ -38,6 +41,26 @@ import time
 MAX = (1 << 64) - 1
 MAX_LEAVES = 1 << 63
 BROKEN = ""
+VARIANT = ""
+# `--variant=NAME`: one deliberately wrong choice where SPEC.md fixes an order or a rule
+# (TESTING.md "Mutant check"); each must fail `mmr conform`.
+VARIANTS = {
+    "d13-truncated-before-invalid-side": "D13: checks the length before the side bytes",
+    "prove-batch-one-pass": "D15 proving: range and repetition checked in one pass",
+    "batch-count-before-leaves": "D15 verify: rule 4 (leaf-count-mismatch) before rule 3",
+    "batch-separate-passes": "D15 verify rule 3: leaf-ness, range, order in separate passes",
+    "batch-canonical-before-order": "D15 verify rule 5: canonical set before item order",
+    "block-count-lazy": "D17: the op count is not checked up front",
+    "in-block-inner-kind": "D16: a failed block answers the failing op's kind",
+    "reads-index-before-at": "D19: a read checks its index (current state) before at",
+    "is-unspent-no-range": "D19: is_unspent beyond the leaf count answers false",
+    "client-no-step7": "D24.7: tracked proofs are rebuilt but not re-verified",
+    "client-size-before-parent": "D24: step 3 (invalid-size) before step 2",
+    "client-prev-root-value-only": "D24.2: prev_root compared by value only",
+    "client-not-tracked-before-decode": "D24: not-tracked before decoding the bytes",
+    "client-track-keeps-first": "D24 track: an index already tracked keeps its first proof",
+    "client-untrack-silent": "D24 untrack: an untracked index is no error",
+}
 
 
 class Fail(Exception):
@@ -247,6 +270,8 @@ def encode_proof(size, pos, path):
 def decode_proof(b):
     r = Reader(b)
     size, pos, n = r.u64(), r.u64(), r.u8()
+    if VARIANT == "d13-truncated-before-invalid-side" and len(b) < 17 + 41 * n:
+        raise Fail("truncated")
     path = []
     for _ in range(n):
         side = r.u8()
@@ -321,6 +346,15 @@ def verify_batch_nodes(root, proof, nodes):  # D15
         raise Fail("invalid-size")
     if not positions:
         raise Fail("empty-batch")
+    if VARIANT == "batch-count-before-leaves" and len(nodes) != len(positions):
+        raise Fail("leaf-count-mismatch")
+    if VARIANT == "batch-separate-passes":
+        for p in positions:
+            if p >= MAX or height(p) != 0:
+                raise Fail("not-a-leaf")
+        for p in positions:
+            if leaf_index(p) >= n:
+                raise Fail("leaf-index-out-of-range")
     for j, p in enumerate(positions):
         if p >= MAX or height(p) != 0:
             raise Fail("not-a-leaf")
@@ -332,14 +366,16 @@ def verify_batch_nodes(root, proof, nodes):  # D15
             raise Fail("unordered-leaves")
     if len(nodes) != len(positions):
         raise Fail("leaf-count-mismatch")
+    a, canonical, pk = batch_sets(size, positions)
+    got = [p for p, _ in items]
+    diff = sorted(set(got) ^ set(canonical))
+    if diff and VARIANT == "batch-canonical-before-order":
+        raise Fail("unexpected-item" if diff[0] in got else "missing-item")
     for j in range(1, len(items)):
         if items[j][0] == items[j - 1][0]:
             raise Fail("duplicate-item")
         if items[j][0] < items[j - 1][0]:
             raise Fail("unordered-items")
-    a, canonical, pk = batch_sets(size, positions)
-    got = [p for p, _ in items]
-    diff = sorted(set(got) ^ set(canonical))
     if diff:
         raise Fail("unexpected-item" if diff[0] in got else "missing-item")
     known = dict(items)
@@ -385,8 +421,11 @@ class Db:
         self.height = 0
         self.oldest = 0
         self.states = {0: State()}
+        self.client = None
 
-    def at(self, at):
+    def at(self, at, index=None):
+        if VARIANT == "reads-index-before-at" and index is not None and index >= self.work.n():
+            raise Fail("leaf-index-out-of-range")
         if at == "current":
             return self.work
         h = int(at)
@@ -456,7 +495,7 @@ class Db:
     def apply_block(self, b):
         r = Reader(b)
         ops = []
-        for _ in range(r.count(17)):
+        for _ in range(r.u64() if VARIANT == "block-count-lazy" else r.count(17)):
             tag = r.u8()
             if tag == 0:
                 v = r.u64()
@@ -480,9 +519,9 @@ class Db:
                 else:
                     self.spend(op[1], op[2])
             return self.commit()
-        except Fail:
+        except Fail as f:
             self.work = saved
-            raise Fail("in-block")
+            raise Fail(f.kind if VARIANT == "in-block-inner-kind" else "in-block")
 
     def rewind(self, h):
         if h > self.height:
@@ -510,7 +549,7 @@ class Db:
         return b
 
     def prove(self, at, index):
-        s = self.at(at)
+        s = self.at(at, index)
         if index >= s.n():
             raise Fail("leaf-index-out-of-range")
         size = len(s.nodes)
@@ -525,9 +564,13 @@ class Db:
         s = self.at(at)
         if not indices:
             raise Fail("empty-batch")
+        seen = set()
         for i in indices:
             if i >= s.n():
                 raise Fail("leaf-index-out-of-range")
+            if VARIANT == "prove-batch-one-pass" and i in seen:
+                raise Fail("duplicate-leaf")
+            seen.add(i)
         if len(set(indices)) != len(indices):
             raise Fail("duplicate-leaf")
         size = len(s.nodes)
@@ -536,6 +579,131 @@ class Db:
         b = u64(size) + u64(len(positions)) + b"".join(u64(p) for p in positions)
         b += u64(len(items)) + b"".join(u64(p) + enc_node(s.nodes[p]) for p in items)
         return b
+
+
+
+# ----- the storage-less client (D24) -----
+
+def decode_set(b):  # D18
+    r = Reader(b)
+    height, prev_size, prev_root = r.u64(), r.u64(), r.node()
+    size, root = r.u64(), r.node()
+    k = r.count(48)
+    nodes = []
+    for _ in range(k):
+        p = r.u64()
+        nodes.append((p, r.node()))
+    r.finish()
+    return height, prev_size, prev_root, size, root, nodes
+
+
+class Client:
+    def __init__(self, height, size, pk):
+        if leaf_count(size) is None:
+            raise Fail("invalid-size")
+        want = peaks(size)
+        if len(pk) < len(want):
+            raise Fail("missing-node")
+        if len(pk) > len(want):
+            raise Fail("malformed-set")
+        root_of(size, pk)  # value-overflow
+        self.height, self.size, self.peaks = height, size, pk
+        self.tracked = {}  # leaf index -> (leaf node, (size, pos, path))
+
+    def root(self):
+        return root_of(self.size, self.peaks)
+
+    def check(self, proof, leafnode):
+        if proof[0] != self.size:
+            raise Fail("size-mismatch")
+        verify_node(self.root(), proof, leafnode)
+
+    def track(self, proof, leafnode):
+        self.check(proof, leafnode)
+        i = leaf_index(proof[1])
+        if i in self.tracked and VARIANT == "client-track-keeps-first":
+            return i
+        self.tracked[i] = (leafnode, proof)
+        return i
+
+    def apply(self, s):
+        height, prev_size, prev_root, size, root, nodes = s
+        if height != self.height + 1:  # 1
+            raise Fail("height-mismatch")
+        parent_ok = (prev_size == self.size and
+                     (prev_root[1] == self.root()[1] if VARIANT == "client-prev-root-value-only"
+                      else prev_root == self.root()))
+        if leaf_count(size) is None and VARIANT == "client-size-before-parent":
+            raise Fail("invalid-size")
+        if not parent_ok:  # 2
+            raise Fail("parent-mismatch")
+        if leaf_count(size) is None:  # 3
+            raise Fail("invalid-size")
+        if size < prev_size:
+            raise Fail("malformed-set")
+        last = None
+        for p, _ in nodes:  # 4
+            if p >= size or (last is not None and p <= last):
+                raise Fail("malformed-set")
+            last = p
+        got = dict(nodes)
+        want = prev_size  # 5
+        while want < size and want in got:
+            want += 1
+        if want < size:
+            raise Fail("missing-node")
+        old = dict(zip(peaks(self.size), self.peaks))
+        new_peaks = []
+        for p in peaks(size):  # 6
+            if p in got:
+                new_peaks.append(got[p])
+            elif p in old:
+                new_peaks.append(old[p])
+            else:
+                raise Fail("missing-node")
+        computed = root_of(size, new_peaks)
+        if computed[1] != root[1]:
+            raise Fail("sum-mismatch")
+        if computed[0] != root[0]:
+            raise Fail("root-mismatch")
+        tracked = {}
+        for i in sorted(self.tracked):  # 7
+            lf, (_, pos, path) = self.tracked[i]
+            known = dict(old)
+            levels, _ = mountain(self.size, pos)
+            for (_, sib, _), (_, nd) in zip(levels, path):
+                known[sib] = nd
+            lf = got.get(pos, lf)
+            levels, k = mountain(size, pos)
+            newpath = []
+            for _, sib, side in levels:
+                if sib in got:
+                    newpath.append((side, got[sib]))
+                elif sib in known:
+                    newpath.append((side, known[sib]))
+                else:
+                    raise Fail("missing-node")
+            newpath += [(0, new_peaks[j]) for j in range(k)]
+            newpath += [(1, new_peaks[j]) for j in range(k + 1, len(new_peaks))]
+            proof = (size, pos, newpath)
+            if VARIANT != "client-no-step7":
+                verify_node(root, proof, lf)
+            tracked[i] = (lf, proof)
+        self.height, self.size, self.peaks, self.tracked = height, size, new_peaks, tracked
+
+    def get(self, i):
+        if i not in self.tracked:
+            raise Fail("not-tracked")
+        return self.tracked[i]
+
+    def info(self):
+        try:
+            root = {"node": node_out(self.root())}
+        except Fail as f:
+            root = {"error": f.kind}
+        return {"client": {"height": str(self.height), "size": str(self.size),
+                           "peaks": [node_out(p) for p in self.peaks], "root": root,
+                           "tracked": [str(i) for i in sorted(self.tracked)]}}
 
 
 def block_out(h, s, root):
@@ -555,7 +723,9 @@ def node_out(n):
 
 OPS = ["append", "update", "spend", "commit", "apply_block", "rewind", "info", "state", "node",
        "is_unspent", "leaf_set", "mmr_set", "prove", "prove_batch", "verify", "verify_node",
-       "verify_batch", "verify_batch_nodes", "arith"]
+       "verify_batch", "verify_batch_nodes", "arith", "client_init", "client_info",
+       "client_apply", "client_track", "client_untrack", "client_proof", "client_leaf",
+       "client_verify"]
 
 
 def num(s):
@@ -668,8 +838,10 @@ def handle(db, req):
             raise Fail("position-out-of-range")
         return {"node": node_out(s.nodes[pos])}
     if op == "is_unspent":
-        s = db.at(req["at"])
         i = num(req["index"])
+        s = db.at(req["at"], i)
+        if i >= s.n() and VARIANT == "is-unspent-no-range":
+            return {"bool": False}
         if i >= s.n():
             raise Fail("leaf-index-out-of-range")
         return {"bool": s.unspent[i]}
@@ -705,6 +877,48 @@ def handle(db, req):
         return "unit"
     if op == "arith":
         return arith(req["query"])
+    if op == "client_init":
+        db.client = Client(num(req["height"]), num(req["size"]),
+                           [node_in(n) for n in req["peaks"]])
+        return "unit"
+    if op.startswith("client_"):
+        return client_op(db, op, req)
+    raise ValueError(f"unsupported op {op}")
+
+
+def client_op(db, op, req):
+    """D24: the byte fields are decoded first, then the client is looked for."""
+    if VARIANT == "client-not-tracked-before-decode" and db.client is None:
+        raise Fail("not-tracked")
+    if op == "client_apply":
+        arg = decode_set(hx(req["set"]))
+    elif op in ("client_track", "client_verify"):
+        arg = decode_proof(hx(req["proof"]))
+    c = db.client
+    if c is None:
+        raise Fail("not-tracked")
+    if op == "client_info":
+        return c.info()
+    if op == "client_apply":
+        c.apply(arg)
+        return "unit"
+    if op == "client_track":
+        return {"number": str(c.track(arg, node_in(req["leaf"])))}
+    if op == "client_verify":
+        c.check(arg, leaf(arg[1], hx(req["data"]), num(req["value"])))
+        return "unit"
+    i = num(req["index"])
+    if op == "client_untrack":
+        if VARIANT == "client-untrack-silent":
+            c.tracked.pop(i, None)
+            return "unit"
+        c.get(i)
+        del c.tracked[i]
+        return "unit"
+    if op == "client_proof":
+        return {"bytes": encode_proof(*c.get(i)[1]).hex()}
+    if op == "client_leaf":
+        return {"node": node_out(c.get(i)[0])}
     raise ValueError(f"unsupported op {op}")
 
 
@@ -713,7 +927,7 @@ def split(v):
 
 
 def main():
-    global BROKEN, HASHED, ZERO_VALUES
+    global BROKEN, HASHED, ZERO_VALUES, VARIANT
     rejected = False
     v2 = {}
     profiles = ["default"]
@@ -721,6 +935,11 @@ def main():
     for a in sys.argv[1:]:
         if a.startswith("--broken="):
             BROKEN = a.split("=", 1)[1]
+        elif a.startswith("--variant="):
+            VARIANT = a.split("=", 1)[1]
+            if VARIANT not in VARIANTS:
+                print(f"adapter.py: unknown variant {VARIANT}", file=sys.stderr)
+                sys.exit(2)
         elif a == "--rejected":
             rejected = True
         elif a == "--errors-any":
@@ -745,6 +964,7 @@ def main():
             print(f"adapter.py: unknown option {a}", file=sys.stderr)
             sys.exit(2)
     name = "python-adapter" + (f" (broken: {BROKEN})" if BROKEN else "")
+    name += f" (variant: {VARIANT})" if VARIANT else ""
     if rejected:
         name += " (rejected)"
     hello = {"protocol": "mmr-conformance", "version": "2" if v2 else "1",

@@ -289,11 +289,18 @@ pub(super) fn client(c: &mut Cases) {
             &["tampered-hash"],
         ),
         (
-            "client-apply-tampered-changed-node",
-            "D24.7: a changed node's hash altered (tracked proofs no longer verify).",
+            "client-apply-forged-tracked-sibling",
+            "D24.7: the set of block 2 with the hash of position 5 forged: a changed node that is no peak (the peaks 6 and 9 and the root are the honest ones, so steps 1-6 pass) and is the mountain sibling of the tracked leaf 1, whose rebuilt proof then fails D14 with root-mismatch. A client that skips step 7 accepts it.",
             2,
-            SetTamper::FlipHash(0),
+            SetTamper::ForgeNonPeak(1),
             &["tampered-hash"],
+        ),
+        (
+            "client-apply-forged-tracked-sibling-value",
+            "D24.7: the set of block 2 with the value of position 5 (no peak, the tracked leaf 1's mountain sibling) raised by 1; the peaks and the root are honest, the rebuilt proof of leaf 1 fails D14 on its value.",
+            2,
+            SetTamper::AddValue(1, 1),
+            &["tampered-sum"],
         ),
     ];
     for (id, desc, height, t, flags) in tampers {
@@ -305,6 +312,46 @@ pub(super) fn client(c: &mut Cases) {
         b.run(VOp::ClientInfo);
         c.add(b, id, &format!("{desc} The client is unchanged."), flags);
     }
+    // A changed node that no tracked proof uses: position 3 (leaf 2, spent in block 2), no
+    // peak, forged. The peaks and the root are right and the tracked leaf 1's proof does not
+    // go through it, so step 7 has nothing to reject: the client accepts the set (D24
+    // checks what the client keeps, not every node of the set).
+    let mut b = base(c);
+    let set = SetTamper::ForgeNonPeak(0).apply(&b.set(2));
+    b.run(VOp::ClientApply {
+        set: Hex(set.encode()),
+    });
+    b.run(VOp::ClientInfo);
+    b.run(VOp::ClientProof { index: u(1) });
+    c.add(
+        b,
+        "client-apply-forged-untracked-node",
+        "D24.7: the set of block 2 with the hash of position 3 forged (a changed node, no peak, on no tracked proof): peaks and root are right and leaf 1's rebuilt proof does not use it, so the client accepts the set and its proof of leaf 1 is the honest one.",
+        &[],
+    );
+
+    // Step 2 before step 3: a set with a wrong prev_root and an invalid size.
+    let mut b = base(c);
+    let mut set = b.set(2);
+    set.prev_root.hash.0[0] ^= 1;
+    set.size = 9;
+    b.run(VOp::ClientApply {
+        set: Hex(set.encode()),
+    });
+    // prev_root compared as a node: its hash changed, its value the same.
+    let mut set = b.set(2);
+    set.prev_root.hash.0[0] ^= 1;
+    b.run(VOp::ClientApply {
+        set: Hex(set.encode()),
+    });
+    b.run(VOp::ClientInfo);
+    c.add(
+        b,
+        "client-apply-parent-before-size",
+        "D24.2 before D24.3: the set of block 2 with prev_root's hash changed and size 9 (invalid) fails with parent-mismatch, not invalid-size; then with only prev_root's hash changed (its value is right, and the rest of the set is honest) it fails with parent-mismatch: prev_root is compared as a node, hash and value. The client is unchanged.",
+        &["parent-mismatch", "invalid-size", "tampered-hash"],
+    );
+
     let mut b = base(c);
     let mut bytes = b.set(2).encode();
     bytes.push(0);
