@@ -16,6 +16,12 @@ const CAUGHT: &[(&str, &str)] = &[
         "prove-batch-one-pass",
         "prove-batch-range-before-repetition",
     ),
+    ("batch-count-before-leaves", "batch-leaf-rules-before-count"),
+    ("batch-separate-passes", "batch-leaf-rules-per-position"),
+    (
+        "batch-canonical-before-order",
+        "batch-item-order-before-canonical-set",
+    ),
     ("block-count-lazy", "block-truncated-count-first"),
     ("in-block-inner-kind", "apply-block-failing-op"),
     ("reads-index-before-at", "reads-check-at-before-index"),

@@ -526,6 +526,39 @@ pub(super) fn batch_proof_rejections(c: &mut Cases) {
             vec!["reordered-items"],
         ),
         (
+            "batch-leaf-rules-before-count",
+            "D15.3 before D15.4: two leaf positions swapped and one leaf fewer supplied: unordered-leaves, not leaf-count-mismatch.",
+            {
+                let (bytes, l) = by_tamper(BatchTamper::SwapLeaves { leaf: 0 });
+                (bytes, l[..2].to_vec())
+            },
+            vec!["reordered-items", "leaf-count-mismatch"],
+        ),
+        (
+            "batch-leaf-rules-per-position",
+            "D15.3 position by position: leaves [19, 2, 10]: position 19 (a leaf position, leaf 11 of 11) fails first with leaf-index-out-of-range, though position 2 is internal (a leaf-ness pass over all positions first would say not-a-leaf).",
+            (with(&|q| q.leaves = vec![19, 2, 10]), honest_nodes.clone()),
+            vec!["index-out-of-range", "internal-node"],
+        ),
+        (
+            "batch-leaf-order-per-position",
+            "D15.3 position by position: leaves [7, 1, 2]: position 1 after 7 fails with unordered-leaves before the internal position 2 is reached (an order pass after a leaf-ness pass would say not-a-leaf).",
+            (with(&|q| q.leaves = vec![7, 1, 2]), honest_nodes.clone()),
+            vec!["reordered-items", "internal-node"],
+        ),
+        (
+            "batch-item-order-before-canonical-set",
+            "D15.5: two items swapped and the last item removed: the order check comes first (unordered-items), then the canonical set (which would say missing-item).",
+            (
+                with(&|q| {
+                    q.items.swap(0, 1);
+                    q.items.pop();
+                }),
+                honest_nodes.clone(),
+            ),
+            vec!["reordered-items", "missing-item"],
+        ),
+        (
             "batch-leaf-count-mismatch",
             "D15.4: one leaf fewer supplied than the proof names.",
             (Hex(bp.encode()), honest_nodes[..2].to_vec()),
