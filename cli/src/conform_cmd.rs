@@ -5,6 +5,7 @@ use crate::{OutArgs, usage};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mmr_conform::adapter::ProcessTarget;
+use mmr_conform::flags::FlagCheck;
 use mmr_conform::known::Known;
 use mmr_conform::report::{CaseReport, Report};
 use mmr_conform::run::{Events, Options, run};
@@ -55,6 +56,11 @@ pub struct ConformArgs {
     /// that pass as fixed.
     #[arg(long, value_name = "FILE")]
     known: Option<PathBuf>,
+    /// Check the vectors' leniency flags for this library, e.g. `ckb@0.8.3`: a case flagged
+    /// `lenient-in:SYSTEM<range>` covering VERSION must fail (reported as known), a flagged
+    /// case that passes is a false flag and fails the run; unflagged cases must pass.
+    #[arg(long, value_name = "SYSTEM@VERSION")]
+    check_flags: Option<String>,
     /// Leave these ops out (comma-separated; `arith` for the arithmetic): cases using them
     /// are skipped, random sessions do not send them.
     #[arg(long, value_delimiter = ',', value_name = "OPS")]
@@ -246,6 +252,11 @@ pub fn conform(a: ConformArgs) -> ExitCode {
         },
         None => None,
     };
+    let check_flags = match a.check_flags.as_deref().map(FlagCheck::parse) {
+        Some(Ok(c)) => Some(c),
+        Some(Err(e)) => return usage(e),
+        None => None,
+    };
     let mut report = Report::default();
     let vectors = if a.no_vectors {
         Vec::new()
@@ -297,6 +308,7 @@ pub fn conform(a: ConformArgs) -> ExitCode {
         keep_going: a.keep_going,
         exclude_ops: a.exclude_ops.clone(),
         known,
+        check_flags,
         save_findings: a.save_findings.clone(),
         max_len: 40,
         shrink_budget: 400,

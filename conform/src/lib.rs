@@ -11,11 +11,13 @@
 //! - [`random`]: random sessions against the reference, grouped by difference class, and
 //!   shrinking of each class to a minimal vector.
 //! - [`known`]: known-failure lists (`--known`).
+//! - [`flags`]: the vectors' leniency flags checked against a real library (`--check-flags`).
 //! - [`report`]: the report, its summary and its JSON form.
 //! - [`run`]: a whole conformance run from its options.
 #![forbid(unsafe_code)]
 
 pub mod adapter;
+pub mod flags;
 pub mod judge;
 pub mod known;
 pub mod protocol;

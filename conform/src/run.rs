@@ -3,6 +3,7 @@
 //! findings written as vector files, and a run that executes nothing reported as an error,
 //! never as a pass.
 
+use crate::flags::FlagCheck;
 use crate::known::Known;
 use crate::random::{Finding, RandomRun, finding_yaml, run_random};
 use crate::report::{CaseReport, Report, Status};
@@ -28,6 +29,8 @@ pub struct Options {
     pub exclude_ops: Vec<String>,
     /// Known failures.
     pub known: Option<Known>,
+    /// Judge the vector cases by their leniency flags for this library (`--check-flags`).
+    pub check_flags: Option<FlagCheck>,
     /// Write each shrunk random finding as a vector file here.
     pub save_findings: Option<PathBuf>,
     /// Longest random session, in generated ops.
@@ -170,6 +173,7 @@ pub fn run(
     let case_opts = CaseOptions {
         exclude_ops: opts.exclude_ops.clone(),
         known: opts.known.clone(),
+        check_flags: opts.check_flags.clone(),
     };
     for t in targets.iter_mut() {
         let name = t.name();

@@ -4,6 +4,7 @@
 //! skips are counted and listed, never silent.
 
 use crate::judge::{Judged, cannot_judge, cannot_run, judge};
+use crate::flags::FlagCheck;
 use crate::known::Known;
 use crate::protocol::{Got, Leaves};
 use crate::report::{CaseReport, Status};
@@ -18,6 +19,8 @@ pub struct CaseOptions {
     pub exclude_ops: Vec<String>,
     /// Known failures.
     pub known: Option<Known>,
+    /// Judge the cases by their leniency flags for this library (`--check-flags`).
+    pub check_flags: Option<FlagCheck>,
 }
 
 /// One session on a target, sending each op in the form the target takes: for targets
@@ -102,6 +105,9 @@ fn lenient_note(flags: &[String], library: Option<&str>) -> String {
 }
 
 fn finish(mut r: CaseReport, opts: &CaseOptions) -> CaseReport {
+    if let Some(c) = &opts.check_flags {
+        c.apply(&mut r);
+    }
     if let Some(k) = &opts.known {
         k.apply(&mut r);
     }
