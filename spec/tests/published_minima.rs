@@ -5,19 +5,21 @@
 //! v1.0.45 a script's address is the root of the one-leaf MMR whose leaf is
 //! `CreateMMRDataLeafNode(MiniString(script), 0)` (minima-global/Minima v1.0.45
 //! `src/org/minima/objects/Address.java`, `Address(String)`): the leaf itself,
-//! `SHA3-256(ser(0) || MiniData(utf8) || ser(0))`. Found with the code index's exact-string
-//! search for the address (`582AA40EA996419A3D8A5D26039A4E95`), which returned three
-//! public files without naming their repository or path:
+//! `SHA3-256(ser(0) || MiniData(utf8) || ser(0))`. Sources:
 //!   (a) a record of a live node's answers, whose `status` shows `"version": "1.0.45.15"`,
 //!       block 2119896, 2026-05-25; its `newscript script:"RETURN TRUE" trackall:false
 //!       clean:true` and `runscript script:"RETURN TRUE"` answer `0x582AA40E...`, and
 //!       `newscript` gives `0x124BA1EF...` for `RETURN STATE(0) EQ INC(PREVSTATE(0))` and
-//!       `0xDB8C1844...` for `RETURN VERIFYOUT(@INPUT @ADDRESS @AMOUNT @TOKENID TRUE)`;
-//!   (b) a vitest file "MMR roots (single-leaf) – Minima oracles" (`mmrRootFromSingleLeaf`)
-//!       asserting `582AA40E...`, `B3FA26AE...` (`LET x 1 RETURN x == 1`) and `65EC70E6...`
-//!       (`RETURN SIGNEDBY(0xFFFF)`);
-//!   (c) a vitest file "Script → Mx (Minima oracles)" decoding the Mx address of
-//!       `RETURN TRUE` to the same 32 bytes.
+//!       `0xDB8C1844...` for `RETURN VERIFYOUT(@INPUT @ADDRESS @AMOUNT @TOKENID TRUE)`.
+//!       Found by the code index's exact-string search for `582AA40EA996419A3D8A5D26039A4E95`,
+//!       which did not return its repository or path (not in Totem-Edge/totem-sdk);
+//!   (b) Totem-Edge/totem-sdk `packages/totem-sdk/packages/core/src/mmr.oracle.test.ts`
+//!       (revision 9d5c2748dbdb), "MMR roots (single-leaf) – Minima oracles"
+//!       (`mmrRootFromSingleLeaf`): `582AA40E...` (`RETURN TRUE`), `B3FA26AE...`
+//!       (`LET x 1 RETURN x == 1`) and `65EC70E6...` (`RETURN SIGNEDBY(0xFFFF)`);
+//!   (c) the same repository's `packages/totem-sdk/packages/core/src/addr.oracle.test.ts`
+//!       (same revision), "Script → Mx (Minima oracles)": the Mx address of `RETURN TRUE`
+//!       decodes to the same 32 bytes.
 //! Keccak-256 or the untagged leaf gives none of them.
 //!
 //! `minima-legacy`: Minima's official documentation publishes one worked MMR, made by an

@@ -47,10 +47,10 @@ impl U256 {
     fn checked_add(self, o: U256) -> Option<U256> {
         let mut out = [0u64; 4];
         let mut carry = false;
-        for i in 0..4 {
-            let (s1, c1) = self.0[i].overflowing_add(o.0[i]);
+        for (r, (a, b)) in out.iter_mut().zip(self.0.iter().zip(o.0.iter())) {
+            let (s1, c1) = a.overflowing_add(*b);
             let (s2, c2) = s1.overflowing_add(u64::from(carry));
-            out[i] = s2;
+            *r = s2;
             carry = c1 || c2;
         }
         (!carry).then_some(U256(out))

@@ -349,13 +349,14 @@ pub(super) fn published(c: &mut Cases) -> Result<(), String> {
             // Script addresses of Minima v1.0.45 as one-leaf MMR roots: the leaf is the
             // MiniString stream of the script with value 0 (spec/tests/published_minima.rs).
             const NODE: &str = "a record of a live Minima 1.0.45.15 node (newscript/runscript, 2026-05-25), found by the code index's exact-string search, repository and path not returned by it; minima-global/Minima v1.0.45 src/org/minima/objects/Address.java; spec/tests/published_minima.rs";
-            const PORT: &str = "a TypeScript port's vitest file \"MMR roots (single-leaf) - Minima oracles\" (mmrRootFromSingleLeaf), found by the code index's exact-string search, repository and path not returned by it; spec/tests/published_minima.rs";
+            const PORT: &str = "Totem-Edge/totem-sdk packages/totem-sdk/packages/core/src/mmr.oracle.test.ts (revision 9d5c2748dbdb, mmrRootFromSingleLeaf); spec/tests/published_minima.rs";
+            const BOTH: &str = "a record of a live Minima 1.0.45.15 node (newscript/runscript, 2026-05-25; repository and path not returned by the code index); Totem-Edge/totem-sdk packages/totem-sdk/packages/core/src/mmr.oracle.test.ts (revision 9d5c2748dbdb); spec/tests/published_minima.rs";
             for (id, script, root, src) in [
                 (
                     "published-minima-address-return-true",
                     "RETURN TRUE",
                     "582aa40ea996419a3d8a5d26039a4e9584b746c2c26f860dac8372bea4457af6",
-                    NODE,
+                    BOTH,
                 ),
                 (
                     "published-minima-address-let-x-1",
