@@ -235,8 +235,16 @@ fn profile_named(name: &str) -> Result<&'static dyn Profile, ExitCode> {
 /// The leaves from the arguments, or from stdin (one per line; blank lines and `#`
 /// comments skipped) when there are none and stdin is not a terminal.
 fn read_leaves(args: &[String]) -> Result<Vec<Leaf>, QueryError> {
+    read_leaf_args(args, query::parse_leaf)
+}
+
+/// The leaf arguments, or stdin's non-empty, non-comment lines, each parsed by `parse`.
+fn read_leaf_args<T>(
+    args: &[String],
+    parse: impl Fn(&str) -> Result<T, QueryError>,
+) -> Result<Vec<T>, QueryError> {
     if !args.is_empty() {
-        return args.iter().map(|s| query::parse_leaf(s)).collect();
+        return args.iter().map(|s| parse(s)).collect();
     }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
@@ -249,10 +257,7 @@ fn read_leaves(args: &[String]) -> Result<Vec<Leaf>, QueryError> {
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        out.push(
-            query::parse_leaf(t)
-                .map_err(|e| QueryError::Input(format!("stdin line {}: {e}", i + 1)))?,
-        );
+        out.push(parse(t).map_err(|e| QueryError::Input(format!("stdin line {}: {e}", i + 1)))?);
     }
     Ok(out)
 }
@@ -271,11 +276,40 @@ fn json_line(v: serde_json::Value) {
     say!("{v}");
 }
 
+/// `mmr root --profile minima`: leaves `HEX[:DECIMAL]` with Minima's MiniNumber amounts
+/// (`HEX:0.001`); prints the root hash and its value as Minima prints a MiniNumber. Values
+/// of scale 0 go through `ProofDb` like every profile; decimals through
+/// `profiles::minima::decimal_root` (SPEC.md D9, "Decimal values": not yet in the trait).
+fn minima_root(p: &'static dyn mmr_spec::Profile, a: LeavesArgs) -> ExitCode {
+    let leaves = match read_leaf_args(&a.leaves, query::parse_minima_leaf) {
+        Ok(l) => l,
+        Err(e) => return query_failed(e),
+    };
+    let (size, hash, value) = match query::minima_root(p, &leaves) {
+        Ok(r) => r,
+        Err(e) => return query_failed(e),
+    };
+    if a.json {
+        json_line(serde_json::json!({
+            "profile": p.name(),
+            "size": U64(size),
+            "leaf_count": U64(leaves.len() as u64),
+            "root": {"hash": hash.to_hex(), "value": value.to_string()},
+        }));
+    } else {
+        say!("{hash} {value}");
+    }
+    ExitCode::SUCCESS
+}
+
 fn root(a: LeavesArgs) -> ExitCode {
     let p = match profile_named(&a.profile) {
         Ok(p) => p,
         Err(c) => return c,
     };
+    if p.name() == "minima" {
+        return minima_root(p, a);
+    }
     let leaves = match read_leaves(&a.leaves) {
         Ok(l) => l,
         Err(e) => return query_failed(e),

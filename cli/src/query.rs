@@ -1,8 +1,9 @@
 //! The query commands (`mmr root`, `peaks`, `prove`, `verify`, `pos`): like `sha256sum`
 //! for MMRs. Leaves are `HEX[:VALUE]` (Minima's `mmrcreate` style), the value a decimal u64
-//! defaulting to 0.
+//! defaulting to 0 (`root --profile minima`: a MiniNumber amount such as `0.001`).
 
 use mmr_optimized::Optimized;
+use mmr_spec::profiles::mininumber::MiniNumber;
 use mmr_spec::{At, BatchProof, Config, Error, Leaf, Node, Profile, Proof, ProofDb};
 use mmr_vectors::num::{VNode, parse_u64};
 
@@ -35,6 +36,48 @@ pub fn parse_leaf(s: &str) -> Result<Leaf, QueryError> {
     let value = parse_u64(value.trim())
         .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad value: {e}")))?;
     Ok(Leaf { data, value })
+}
+
+/// Parses a `minima` leaf argument `HEX[:DECIMAL]`: the value a MiniNumber amount
+/// (`0.001`), defaulting to 0.
+pub fn parse_minima_leaf(s: &str) -> Result<(Vec<u8>, MiniNumber), QueryError> {
+    let (hex, value) = s.split_once(':').unwrap_or((s, "0"));
+    let data = mmr_spec::from_hex(hex.trim())
+        .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad hex data: {e}")))?;
+    let value = MiniNumber::parse(value.trim())
+        .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad value: {e}")))?;
+    Ok((data, value))
+}
+
+/// The size, root hash and root value of a `minima` MMR of these leaves. With every value
+/// of scale 0 the MMR is built through `ProofDb` (the optimized implementation); otherwise
+/// by Minima's decimal arithmetic, `profiles::minima::decimal_root`.
+pub fn minima_root(
+    profile: &'static dyn Profile,
+    leaves: &[(Vec<u8>, MiniNumber)],
+) -> Result<(u64, mmr_spec::Hash, MiniNumber), QueryError> {
+    let integers: Option<Vec<Leaf>> = leaves
+        .iter()
+        .map(|(d, v)| {
+            v.as_integer().map(|value| Leaf {
+                data: d.clone(),
+                value,
+            })
+        })
+        .collect();
+    let n = leaves.len() as u64;
+    let size = 2 * n - u64::from(n.count_ones());
+    match integers {
+        Some(ls) => {
+            let (size, r) = root(profile, &ls)?;
+            Ok((size, r.hash, MiniNumber::from_u64(r.value)))
+        }
+        None => {
+            let r =
+                mmr_spec::profiles::minima::decimal_root(leaves).map_err(QueryError::Rejected)?;
+            Ok((size, r.hash, r.value))
+        }
+    }
 }
 
 /// Parses a node argument `HASH[:VALUE]` (64 hex digits).

@@ -452,3 +452,52 @@ fn store_session() {
     assert_eq!(o.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `mmr root --profile minima` (issue 17): the one-leaf MMR of the MiniString stream of
+/// `RETURN TRUE` with value 0 is the address a live Minima 1.0.45.15 node prints
+/// (spec/tests/published_minima.rs); decimal values `HEX:0.001` sum as Minima's
+/// MiniNumber does and the root's value prints in Minima's form. The decimal root was
+/// computed independently from the v1.0.45 preimages (SHA3-256 of
+/// `ser(1) || MiniData(l) || MiniData(r) || ser(sum)`, sums 0.501 at scale 3 and
+/// 1000000000.501000001 at scale 9), as in published_minima.rs.
+#[test]
+fn minima_root_with_decimal_values() {
+    let o = mmr(&[
+        "root",
+        "--profile",
+        "minima",
+        "0000000b52455455524e2054525545:0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "582aa40ea996419a3d8a5d26039a4e9584b746c2c26f860dac8372bea4457af6 0"
+    );
+    let leaves = [
+        "0000000161:0.001",
+        "0000000162:0.5",
+        "0000000163:1000000000.000000001",
+    ];
+    let o = mmr(&[&["root", "--profile", "minima"], &leaves[..]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "bc8e2bef4713b64b918cbfb9ad4bf6a9d7c8eb9f5711ead2d00bac0b911de154 1000000000.501000001"
+    );
+    let o = mmr(&[&["root", "--profile", "minima", "--json"], &leaves[..]].concat());
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["root"]["value"], "1000000000.501000001");
+    assert_eq!(v["size"], "4");
+    // Integer amounts (scale 0) go through ProofDb; trailing zeros keep their scale.
+    let o = mmr(&["root", "--profile", "minima", "01:5", "02:7"]);
+    assert!(stdout(&o).trim().ends_with(" 12"), "{}", stdout(&o));
+    let o2 = mmr(&["root", "--profile", "minima", "01:5.0", "02:7"]);
+    assert!(stdout(&o2).trim().ends_with(" 12"), "{}", stdout(&o2));
+    assert_ne!(stdout(&o), stdout(&o2), "5.0 streams with scale 1");
+    // Refusals name the leaf and the reason; exit 2.
+    for (bad, why) in [("01:-1", "negative"), ("01:1E3", "exponent")] {
+        let o = mmr(&["root", "--profile", "minima", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains(why), "{bad}: {}", stderr(&o));
+    }
+}

@@ -1,76 +1,162 @@
-//! The Minima profile. No literal MMR hash is published in minima-global/Minima's own
-//! tests (searched: `test/org/minima/tests/database/mmr/` `MMRDataTest.java`,
-//! `MMREntryTest.java`, `MMRProofTest.java`, `MMRSetTest.java`,
-//! `test/org/minima/objects/base/MiniNumberTests.java`, the CLI tests; see
-//! `spec/DIALECTS.md`); their one literal hash, `HashTest.java`'s Keccak of a string, is the
-//! profile's `hash_stream` (below).
+//! The Minima profiles against values Minima publishes.
 //!
-//! Minima's official documentation publishes one worked MMR: minima-global/docs
-//! `content/docs/development/layer1/mast-contract.mdx` (docs.minima.global, "MAST
-//! Contracts"): `mmrcreate nodes:["RETURN TRUE","RETURN FALSE"]` with the root `0E321692...`
-//! and both leaves' proofs, and `scripts action:clean script:"RETURN TRUE"` with the address
-//! `0x72BE56DF...`. Those values fix the hash (Keccak-256, not SHA3-256: the profile was
-//! corrected on their evidence), the MiniData and MiniNumber stream forms and the parent
-//! layout; they were produced by an earlier revision of `MMRData` whose leaf is
-//! `hashObject(object)` (no `ser(0)` tag, no value) and whose parent has no `ser(1)` tag, so
-//! they are recomputed here with the profile's primitives (`hash_stream`, `mini_data`,
-//! `mini_number`), not with its tagged `leaf_hash` / `parent_hash` (see `spec/DIALECTS.md`).
-//! The "simple transaction" walkthrough of the same docs (`simple-txn.mdx`) adds two script
-//! addresses, two output coin ids and two MiniNumber amounts, reproduced the same way.
-//! The rest of this file checks the published *rules*: the MiniNumber and MMRProof stream
-//! layouts of `MiniNumber.java` / `MMRProof.java`, the empty root (`MMR.getRoot` returns null)
-//! and the peak-tree shape of `MMR.getRoot` (3 peaks: P(P(p0, p1), p2)).
+//! `minima` (release v1.0.45): script addresses printed by a live Minima node, version
+//! 1.0.45.15 (May 2026), and asserted by a TypeScript port of Minima's address code. In
+//! v1.0.45 a script's address is the root of the one-leaf MMR whose leaf is
+//! `CreateMMRDataLeafNode(MiniString(script), 0)` (minima-global/Minima v1.0.45
+//! `src/org/minima/objects/Address.java`, `Address(String)`): the leaf itself,
+//! `SHA3-256(ser(0) || MiniData(utf8) || ser(0))`. Sources:
+//!   (a) a record of a live node's answers, whose `status` shows `"version": "1.0.45.15"`,
+//!       block 2119896, 2026-05-25; its `newscript script:"RETURN TRUE" trackall:false
+//!       clean:true` and `runscript script:"RETURN TRUE"` answer `0x582AA40E...`, and
+//!       `newscript` gives `0x124BA1EF...` for `RETURN STATE(0) EQ INC(PREVSTATE(0))` and
+//!       `0xDB8C1844...` for `RETURN VERIFYOUT(@INPUT @ADDRESS @AMOUNT @TOKENID TRUE)`.
+//!       Found by the code index's exact-string search for `582AA40EA996419A3D8A5D26039A4E95`,
+//!       which did not return its repository or path (not in Totem-Edge/totem-sdk);
+//!   (b) Totem-Edge/totem-sdk `packages/totem-sdk/packages/core/src/mmr.oracle.test.ts`
+//!       (revision 9d5c2748dbdb), "MMR roots (single-leaf) – Minima oracles"
+//!       (`mmrRootFromSingleLeaf`): `582AA40E...` (`RETURN TRUE`), `B3FA26AE...`
+//!       (`LET x 1 RETURN x == 1`) and `65EC70E6...` (`RETURN SIGNEDBY(0xFFFF)`);
+//!   (c) the same repository's `packages/totem-sdk/packages/core/src/addr.oracle.test.ts`
+//!       (same revision), "Script → Mx (Minima oracles)": the Mx address of `RETURN TRUE`
+//!       decodes to the same 32 bytes.
+//! Keccak-256 or the untagged leaf gives none of them.
+//!
+//! `minima-legacy`: Minima's official documentation publishes one worked MMR, made by an
+//! older, untagged revision (Keccak-256; leaf `hashObject(object)`, parent without `ser(1)`):
+//! minima-global/docs `content/docs/development/layer1/mast-contract.mdx`
+//! (docs.minima.global, "MAST Contracts"): `mmrcreate nodes:["RETURN TRUE","RETURN FALSE"]`
+//! with the root `0E321692...` and both leaves' proofs, and `scripts action:clean
+//! script:"RETURN TRUE"` with the address `0x72BE56DF...`; and the "simple transaction"
+//! walkthrough of the same docs (`simple-txn.mdx`) with two script addresses, two output
+//! coin ids and two MiniNumber amounts. These run through the `minima-legacy` profile's own
+//! `leaf_hash` / `parent_hash` (or its primitives where the value is not an MMR node).
+//! The rest of this file checks the published *rules* of v1.0.45: the MiniNumber and
+//! MMRProof stream layouts of `MiniNumber.java` / `MMRProof.java`, the empty root
+//! (`MMR.getRoot` returns null) and the peak-tree shape of `MMR.getRoot`
+//! (3 peaks: P(P(p0, p1), p2)).
 
 mod common;
 
 use common::{Mmr, hex};
-use mmr_spec::profiles::MINIMA;
 use mmr_spec::profiles::minima::{
-    decode_mmr_proof, encode_mmr_proof, hash_stream, mini_data, mini_number,
+    decimal_leaf, decimal_root, decode_mmr_proof, encode_mmr_proof, hash_stream, keccak_stream,
+    mini_data, mini_number,
 };
+use mmr_spec::profiles::mininumber::MiniNumber;
+use mmr_spec::profiles::{MINIMA, MINIMA_LEGACY, by_name};
 use mmr_spec::{Error, Hash, Node, Profile, Proof, Side, Step, bag_node, from_hex};
 
-/// The docs' untagged leaf: `hashObject(MiniString(s))` = Keccak-256 of `u32be(len) || utf8`.
-fn docs_leaf(s: &str) -> Hash {
-    hash_stream(&mini_data(s.as_bytes()))
-}
+/// Script/address pairs of v1.0.45 (sources (a) and (b) above).
+const V1_0_45_ADDRESSES: &[(&str, &str)] = &[
+    (
+        "RETURN TRUE",
+        "582aa40ea996419a3d8a5d26039a4e9584b746c2c26f860dac8372bea4457af6",
+    ),
+    (
+        "LET x 1 RETURN x == 1",
+        "b3fa26aea3ffd4367c23dffeb55c17be75ae4a923e4a3a9e790cfefc5a96fb93",
+    ),
+    (
+        "RETURN SIGNEDBY(0xFFFF)",
+        "65ec70e6def38cbc8e1556305f06637bf8d6b0ef5719c3cd9386981d250b9e95",
+    ),
+    (
+        "RETURN STATE(0) EQ INC(PREVSTATE(0))",
+        "124ba1efb2548e2770f767a44168376752c84f1670b08ed6ea8a5fc7895338d3",
+    ),
+    (
+        "RETURN VERIFYOUT(@INPUT @ADDRESS @AMOUNT @TOKENID TRUE)",
+        "db8c1844b9464545b94b4806cf0a5ea2779edd8e0e8c21fba9503275d5d2bd00",
+    ),
+];
 
-/// The docs' untagged parent: `hashAllObjects(left, right, sum)`.
-fn docs_parent(l: &Hash, r: &Hash, sum: u64) -> Hash {
-    let mut b = mini_data(l.as_bytes());
-    b.extend(mini_data(r.as_bytes()));
-    b.extend(mini_number(sum));
-    hash_stream(&b)
+#[test]
+fn live_node_script_addresses_are_one_leaf_roots() {
+    for (script, address) in V1_0_45_ADDRESSES {
+        let mut m = Mmr::new(&MINIMA);
+        m.append(&mini_data(script.as_bytes()), 0);
+        let root = m.root().unwrap();
+        assert_eq!(root.hash, hex(address), "{script}");
+        assert_eq!(root.value, 0);
+        // The same through Minima's decimal path (MiniNumber 0, scale 0).
+        let d = decimal_root(&[(mini_data(script.as_bytes()), MiniNumber::ZERO)]).unwrap();
+        assert_eq!(d.hash, hex(address), "{script}");
+    }
 }
 
 #[test]
-fn docs_mast_leaf_is_the_script_address() {
+fn the_address_needs_sha3_and_the_tagged_leaf() {
+    let (script, address) = V1_0_45_ADDRESSES[0];
+    let stream = mini_data(script.as_bytes());
+    let mut tagged = mini_number(0);
+    tagged.extend(&stream);
+    tagged.extend(mini_number(0));
+    assert_eq!(hash_stream(&tagged), hex(address));
+    assert_ne!(keccak_stream(&tagged), hex(address), "Keccak-256");
+    assert_ne!(hash_stream(&stream), hex(address), "untagged leaf");
+    assert_ne!(
+        MINIMA_LEGACY.leaf_hash(0, &stream, 0),
+        hex(address),
+        "minima-legacy"
+    );
+    // A value other than 0 is part of the preimage.
+    assert_ne!(MINIMA.leaf_hash(0, &stream, 1), hex(address));
+    assert_ne!(
+        decimal_leaf(&stream, MiniNumber::parse("0.0").unwrap()).hash,
+        hex(address),
+        "0.0 streams with scale 1"
+    );
+}
+
+#[test]
+fn both_revisions_are_named_profiles() {
+    assert_eq!(by_name("minima").unwrap().name(), "minima");
+    assert_eq!(by_name("minima-legacy").unwrap().name(), "minima-legacy");
+    assert!(!mmr_spec::profiles::names().contains(&"minima-legacy"));
+}
+
+#[test]
+fn docs_mast_leaf_is_the_legacy_script_address() {
     // mast-contract.mdx: `scripts action:clean script:"RETURN TRUE"` returns the address
     // 0x72BE56DF..., which is also the sibling in the proof of "RETURN FALSE".
+    let mut m = Mmr::new(&MINIMA_LEGACY);
+    m.append(&mini_data(b"RETURN TRUE"), 0);
     assert_eq!(
-        docs_leaf("RETURN TRUE"),
+        m.root().unwrap().hash,
         hex("72be56dfd48b785139a72512feaac7e339b8f48132e9b9340a248efc00f4a5da")
     );
-    // FIPS-202 SHA3-256 gives something else: Minima hashes with Keccak.
-    use sha3::{Digest, Sha3_256};
-    let sha3: [u8; 32] = Sha3_256::digest(mini_data(b"RETURN TRUE")).into();
-    assert_ne!(Hash(sha3), docs_leaf("RETURN TRUE"));
+    // FIPS-202 SHA3-256 of the same stream gives something else: this revision is Keccak.
+    assert_ne!(
+        hash_stream(&mini_data(b"RETURN TRUE")),
+        m.root().unwrap().hash
+    );
 }
 
 #[test]
 fn docs_mmrcreate_root_of_two_scripts() {
     // mast-contract.mdx: `mmrcreate nodes:["RETURN TRUE","RETURN FALSE"]`, root 0x0E321692...
     // (two leaves of value 0, one peak: the root is their parent, sum 0).
-    let t = docs_leaf("RETURN TRUE");
-    let f = docs_leaf("RETURN FALSE");
+    let mut m = Mmr::new(&MINIMA_LEGACY);
+    m.append(&mini_data(b"RETURN TRUE"), 0);
+    m.append(&mini_data(b"RETURN FALSE"), 0);
     assert_eq!(
-        f,
+        m.peaks()[0].hash,
+        hex("0e321692da8996a833f88ec8a73f3aa8a5e949ad12ff48207130c7ae6f9dc115")
+    );
+    assert_eq!(
+        MINIMA_LEGACY.leaf_hash(1, &mini_data(b"RETURN FALSE"), 0),
         hex("68073d52b5ce60a854ba2aa42cfb2e27d9fadfc9c4f7ea52fe48e58f604ebec7")
     );
     assert_eq!(
-        docs_parent(&t, &f, 0),
+        m.root().unwrap().hash,
         hex("0e321692da8996a833f88ec8a73f3aa8a5e949ad12ff48207130c7ae6f9dc115")
     );
+}
+
+/// The docs' leaf of a script, `minima-legacy`.
+fn docs_leaf(s: &str) -> Hash {
+    MINIMA_LEGACY.leaf_hash(0, &mini_data(s.as_bytes()), 0)
 }
 
 #[test]
@@ -78,8 +164,8 @@ fn docs_mmrproof_streams() {
     // mast-contract.mdx, the two `mmrproof ... proof:0x...` arguments. This revision of
     // `MMRProof.writeDataStream` starts with a hash-sum flag byte (0: block time 0 and every
     // chunk value 0, so neither is written), then ser(chunk count), then per chunk the
-    // left flag and MiniData(hash). The profile's encoder writes the other revision's layout
-    // (block time, count, chunks with values), so only the shared parts are checked here.
+    // left flag and MiniData(hash). `encode_mmr_proof` writes v1.0.45's layout (block time,
+    // count, chunks with values), so only the shared parts are checked here.
     let t = docs_leaf("RETURN TRUE");
     let f = docs_leaf("RETURN FALSE");
     for (proof, left_flag, sibling) in [
@@ -188,20 +274,19 @@ fn mmr_proof_stream_round_trip_and_strictness() {
 /// 04ce914d9189), `runKeccakTest`: the command `hash data:thisisadatastring12345 type:keccak`
 /// must answer `0xFD1FFC2F...`. The same file's `runSha3Test` and `runSha2Test` expect
 /// `0xC11DC394...` and `0xB20E583B...`, which are FIPS-202 SHA3-256 and SHA-256 of the same
-/// 22 UTF-8 bytes, so the keccak answer is the hash of exactly those bytes. It is the
-/// profile's own hash function (`hash_stream`, Keccak-256 with the original padding)
-/// reproducing a literal of Minima's repository directly; SHA3-256 gives the other literal.
+/// 22 UTF-8 bytes, so the keccak answer is the hash of exactly those bytes. Both are the
+/// profiles' own hash functions
+/// reproducing literals of Minima's repository directly: the keccak one is `minima-legacy`'s
+/// hash (`keccak_stream`), the sha3 one v1.0.45's `Crypto.hashData` (`hash_stream`).
 #[test]
-fn hash_test_keccak_of_a_string() {
+fn hash_test_literals() {
     let data = b"thisisadatastring12345";
     assert_eq!(
-        hash_stream(data),
+        keccak_stream(data),
         hex("fd1ffc2f69003ee91d43aef271b7fba023121dca7937334e6ea8ce7059bb756f")
     );
-    use sha3::{Digest, Sha3_256};
-    let sha3: [u8; 32] = Sha3_256::digest(data).into();
     assert_eq!(
-        Hash(sha3),
+        hash_stream(data),
         hex("c11dc39488565959a2a427c109415e41beaa3816d3bb6b90fcf04e8ea09ed437")
     );
 }
@@ -209,8 +294,8 @@ fn hash_test_keccak_of_a_string() {
 // ----- minima-global/docs `content/docs/development/simple-txn.mdx` (revision 43a9f934dc60) -----
 //
 // The "simple transaction" walkthrough of Minima's documentation prints real node outputs.
-// Four hashes and one coin stream in it reproduce with the profile's primitives
-// (`hash_stream`, `mini_data`, `mini_number`); like the MAST values above they are not MMR
+// Four hashes and one coin stream in it reproduce with `minima-legacy` (its leaf hash and
+// its primitives `keccak_stream`, `mini_data`, `mini_number`); like the MAST values above they are not MMR
 // nodes, so they check the hash, the MiniData and MiniNumber forms and the way Minima hashes
 // a concatenation of object streams (`hashAllObjects`), not the tagged leaf/parent formulas.
 
@@ -253,7 +338,7 @@ fn simple_txn_output_coin_ids() {
     ] {
         let mut stream = mini_data(&input);
         stream.extend(mini_number(index));
-        assert_eq!(hash_stream(&stream), hex(coin_id), "output {index}");
+        assert_eq!(keccak_stream(&stream), hex(coin_id), "output {index}");
     }
 }
 
@@ -287,4 +372,45 @@ fn simple_txn_output_coin_streams() {
         mini_number(999_999_990),
         [0x00, 0x04, 0x3b, 0x9a, 0xc9, 0xf6]
     );
+}
+
+/// Decimal amounts through `CreateMMRDataLeafNode` / `CreateMMRDataParentNode` /
+/// `MMR.getRoot` of v1.0.45, preimages written out byte by byte: 0.001, 0.5 and
+/// 1000000000.000000001 (three leaves, peaks P(l0, l1) and l2, root P(P(l0, l1), l2)).
+/// `MiniNumber.add` keeps the larger scale: 0.501 is `03 02 01F5`, the total
+/// 1000000000.501000001 is `09 08 0DE0B6B3C540A741`.
+#[test]
+fn decimal_amounts_sum_and_stream_as_minima_does() {
+    use sha3::{Digest, Sha3_256};
+    let h = |parts: &[&[u8]]| -> Hash {
+        let mut d = Sha3_256::new();
+        for p in parts {
+            d.update(p);
+        }
+        Hash(d.finalize().into())
+    };
+    let md = |x: &Hash| mini_data(x.as_bytes());
+    let l0 = h(&[&[0, 1, 0], b"\x00\x00\x00\x01a", &[3, 1, 1]]);
+    let l1 = h(&[&[0, 1, 0], b"\x00\x00\x00\x01b", &[1, 1, 5]]);
+    let l2 = h(&[
+        &[0, 1, 0],
+        b"\x00\x00\x00\x01c",
+        &[9, 8, 0x0d, 0xe0, 0xb6, 0xb3, 0xa7, 0x64, 0x00, 0x01],
+    ]);
+    let p01 = h(&[&[0, 1, 1], &md(&l0), &md(&l1), &[3, 2, 0x01, 0xf5]]);
+    let root = h(&[
+        &[0, 1, 1],
+        &md(&p01),
+        &md(&l2),
+        &[9, 8, 0x0d, 0xe0, 0xb6, 0xb3, 0xc5, 0x40, 0xa7, 0x41],
+    ]);
+    let leaves: Vec<(Vec<u8>, MiniNumber)> =
+        [("a", "0.001"), ("b", "0.5"), ("c", "1000000000.000000001")]
+            .iter()
+            .map(|(d, v)| (mini_data(d.as_bytes()), MiniNumber::parse(v).unwrap()))
+            .collect();
+    let r = decimal_root(&leaves).unwrap();
+    assert_eq!(r.hash, root);
+    assert_eq!(r.value.to_string(), "1000000000.501000001");
+    assert_eq!(decimal_root(&[]), Err(Error::EmptyRoot));
 }

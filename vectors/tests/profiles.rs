@@ -33,7 +33,7 @@ fn trace<P: Profile>(p: P, n: u64) -> Vec<(u64, Result<Node, mmr_spec::ErrorKind
 
 #[test]
 fn each_builtin_profile_file_gives_the_builtin_profiles_hashes_and_roots() {
-    for name in ["default", "grin", "mweb", "ckb", "minima"] {
+    for name in ["default", "grin", "mweb", "ckb", "minima", "minima-legacy"] {
         let declared = parse_profile(&builtin_file(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let builtin = profiles::by_name(name).unwrap();
         assert_eq!(declared.name(), name);

@@ -1,45 +1,54 @@
-//! The Minima dialect (SPEC.md D10, section 10; `spec/DIALECTS.md`).
+//! The Minima dialects (SPEC.md D10, section 10; `spec/DIALECTS.md`).
 //!
-//! Sources: minima-global/Minima `src/org/minima/database/mmr/MMRData.java`
-//! (`CreateMMRDataLeafNode`, `CreateMMRDataParentNode`), `MMR.java` (`addEntry`, `getRoot`,
-//! `getPeakToRoot`, `checkProof`), `MMRProof.java` (proof chunks and their stream layout),
-//! `src/org/minima/objects/base/MiniNumber.java` and `MiniData.java` (stream layouts),
-//! `src/org/minima/utils/Crypto.java` (`hashData`, `hashObject`, `hashAllObjects`: Keccak-256,
-//! Minima's `KeccakDigest` with the original Keccak padding, over the concatenated streams;
-//! not FIPS-202 SHA3-256).
+//! `minima` is the current release, minima-global/Minima tag **v1.0.45** (the node that
+//! runs as 1.0.45.x): `src/org/minima/database/mmr/MMRData.java` (`CreateMMRDataLeafNode`,
+//! `CreateMMRDataParentNode`), `MMR.java` (`addEntry`, `getPeaks`, `getRoot`,
+//! `getPeakToRoot`, `checkProof`), `MMRProof.java` (chunks, `calculateProof`, stream),
+//! `src/org/minima/objects/base/MiniNumber.java`, `MiniData.java`, `MiniString.java` (stream
+//! layouts) and `src/org/minima/utils/Crypto.java` (`hashData`: bouncycastle
+//! `SHA3Digest(256)`, FIPS-202 SHA3-256; `hashAllObjects` over the concatenated streams).
 //!
 //! - `ser(n)` is a MiniNumber: `i8 scale || u8 len || len bytes`, the unscaled value as a
-//!   minimal two's-complement big-endian integer (`BigInteger.toByteArray`); this profile
-//!   only writes integers (scale 0). `MiniData(b) = u32be(len) || b`.
-//! - `leaf_hash(_, data, v) = Keccak-256(ser(0) || data || ser(v))` (`data` is the object's
-//!   stream bytes as given);
-//! - `parent_hash(_, l, r, s) = Keccak-256(ser(1) || MiniData(l.hash) || MiniData(r.hash) || ser(s))`;
+//!   minimal two's-complement big-endian integer (`BigInteger.toByteArray`); the u64 values
+//!   of the `Profile` trait are written at scale 0, decimal amounts by
+//!   [`super::mininumber::MiniNumber`]. `MiniData(b) = u32be(len) || b`.
+//! - `leaf_hash(_, data, v) = SHA3-256(ser(0) || data || ser(v))` (`data` is the object's
+//!   stream bytes as given: a script's `MiniString` stream is `MiniData(utf8)`);
+//! - `parent_hash(_, l, r, s) = SHA3-256(ser(1) || MiniData(l.hash) || MiniData(r.hash) || ser(s))`;
 //! - peak-tree bagging with `bag_hash` = the parent hash (no position);
 //! - empty root: none (`MMR.getRoot` returns null), hence error `empty-root`.
+//!
+//! `minima-legacy` is the older, untagged revision whose values Minima's documentation
+//! prints (minima-global/docs `mast-contract.mdx`, `simple-txn.mdx`; see
+//! `tests/published_minima.rs`): Keccak-256 (original padding), leaf =
+//! `Keccak-256(data)` (`hashObject(object)`: no tag, no value), parent =
+//! `Keccak-256(MiniData(l.hash) || MiniData(r.hash) || ser(sum))` (no tag), the same
+//! peak-tree bagging. No tagged Minima release contains it; it is kept, explicitly named,
+//! only so that those published values stay checkable.
 
 use crate::codec::Reader;
+use crate::profiles::mininumber::MiniNumber;
 use crate::{Bagging, Error, Hash, Node, Profile, Proof, Side, Step};
-use sha3::{Digest, Keccak256};
+use sha3::{Digest, Keccak256, Sha3_256};
 
-/// The Minima profile, named `"minima"`.
+/// The Minima profile of release v1.0.45, named `"minima"`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MinimaProfile;
 
 /// The Minima profile's one instance.
 pub static MINIMA: MinimaProfile = MinimaProfile;
 
+/// The untagged Keccak revision of Minima's documentation, named `"minima-legacy"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MinimaLegacyProfile;
+
+/// The legacy Minima profile's one instance.
+pub static MINIMA_LEGACY: MinimaLegacyProfile = MinimaLegacyProfile;
+
 /// Appends the MiniNumber stream form of the integer `n`: scale 0, then the length and the
 /// minimal two's-complement big-endian bytes (0 -> `00 01 00`, 128 -> `00 02 00 80`).
 pub fn put_mini_number(out: &mut Vec<u8>, n: u64) {
-    let be = n.to_be_bytes();
-    let skip = be.iter().take_while(|&&b| b == 0).count().min(7);
-    let mut digits = be[skip..].to_vec();
-    if digits[0] & 0x80 != 0 {
-        digits.insert(0, 0);
-    }
-    out.push(0); // scale
-    out.push(digits.len() as u8);
-    out.extend_from_slice(&digits);
+    MiniNumber::from_u64(n).put(out);
 }
 
 /// The MiniNumber stream form of `n` (see [`put_mini_number`]).
@@ -56,29 +65,86 @@ fn put_mini_data(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// The stream form of `MiniData(bytes)` (`MiniData.writeDataStream`, also
-/// `writeHashToStream`): `u32be(len) || bytes`. The `mmrcreate` values of Minima's docs
-/// (`tests/published_minima.rs`) show a `MiniString` streaming the same way over its UTF-8
-/// bytes.
+/// `writeHashToStream`): `u32be(len) || bytes`. A `MiniString` streams as the `MiniData` of
+/// its UTF-8 bytes (`MiniString.writeDataStream`).
 pub fn mini_data(bytes: &[u8]) -> Vec<u8> {
     let mut v = Vec::with_capacity(4 + bytes.len());
     put_mini_data(&mut v, bytes);
     v
 }
 
-/// Minima's hash of a stream (`Crypto.hashData` / `hashObject` / `hashAllObjects` over the
-/// concatenated object streams): Keccak-256 with the original Keccak padding (Minima's
-/// `KeccakDigest`), not FIPS-202 SHA3-256.
+/// Minima v1.0.45's hash of a stream (`Crypto.hashData`: bouncycastle `SHA3Digest(256)`,
+/// FIPS-202 SHA3-256).
 pub fn hash_stream(bytes: &[u8]) -> Hash {
+    Hash(Sha3_256::digest(bytes).into())
+}
+
+/// The legacy revision's hash of a stream: Keccak-256 with the original Keccak padding.
+pub fn keccak_stream(bytes: &[u8]) -> Hash {
     Hash(Keccak256::digest(bytes).into())
 }
 
-fn parent(left: &Node, right: &Node, sum: u64) -> Hash {
-    let mut buf = Vec::with_capacity(3 + 2 * 36 + 11);
+/// `ser(1) || MiniData(l) || MiniData(r) || ser(sum)`, the preimage of
+/// `CreateMMRDataParentNode` with the sum's stream form given.
+fn parent_preimage(left: &Hash, right: &Hash, sum: &[u8]) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(3 + 2 * 36 + sum.len());
     put_mini_number(&mut buf, 1);
-    put_mini_data(&mut buf, left.hash.as_bytes());
+    put_mini_data(&mut buf, left.as_bytes());
+    put_mini_data(&mut buf, right.as_bytes());
+    buf.extend_from_slice(sum);
+    buf
+}
+
+fn parent(left: &Node, right: &Node, sum: u64) -> Hash {
+    hash_stream(&parent_preimage(&left.hash, &right.hash, &mini_number(sum)))
+}
+
+fn legacy_parent(left: &Node, right: &Node, sum: u64) -> Hash {
+    let mut buf = mini_data(left.hash.as_bytes());
     put_mini_data(&mut buf, right.hash.as_bytes());
     put_mini_number(&mut buf, sum);
-    hash_stream(&buf)
+    keccak_stream(&buf)
+}
+
+/// The peaks (highest first) of the MMR whose leaves are `nodes`, merged with `merge`
+/// (`MMR.addEntry` / `getPeaks`): equal heights combine, left operand first.
+fn peaks_of<N, E>(
+    nodes: impl IntoIterator<Item = N>,
+    mut merge: impl FnMut(&N, &N) -> Result<N, E>,
+) -> Result<Vec<N>, E> {
+    let mut stack: Vec<(u32, N)> = Vec::new();
+    for n in nodes {
+        let mut cur = (0u32, n);
+        while stack.last().is_some_and(|(h, _)| *h == cur.0) {
+            let (h, l) = stack.pop().expect("checked non-empty");
+            cur = (h + 1, merge(&l, &cur.1)?);
+        }
+        stack.push(cur);
+    }
+    Ok(stack.into_iter().map(|(_, n)| n).collect())
+}
+
+/// `MMR.getRoot`: the peaks become the leaves of a fresh MMR until one node remains.
+fn peak_tree<N: Clone, E>(
+    peaks: &[N],
+    mut merge: impl FnMut(&N, &N) -> Result<N, E>,
+) -> Result<Option<N>, E> {
+    let mut level = peaks.to_vec();
+    while level.len() > 1 {
+        level = peaks_of(level, &mut merge)?;
+    }
+    Ok(level.into_iter().next())
+}
+
+fn saturating_peak_tree(peaks: &[Node], hash: fn(&Node, &Node, u64) -> Hash) -> Hash {
+    let root = peak_tree(peaks, |l, r| {
+        let sum = l.value.saturating_add(r.value);
+        Ok::<_, core::convert::Infallible>(Node::new(hash(l, r, sum), sum))
+    });
+    match root {
+        Ok(r) => r.map_or(Hash::ZERO, |n| n.hash),
+        Err(never) => match never {},
+    }
 }
 
 impl Profile for MinimaProfile {
@@ -86,16 +152,16 @@ impl Profile for MinimaProfile {
         "minima"
     }
 
-    /// `Keccak-256(ser(0) || data || ser(value))`.
+    /// `SHA3-256(ser(0) || data || ser(value))`.
     fn leaf_hash(&self, _pos: u64, data: &[u8], value: u64) -> Hash {
-        let mut h = Keccak256::new();
+        let mut h = Sha3_256::new();
         h.update(mini_number(0));
         h.update(data);
         h.update(mini_number(value));
         Hash(h.finalize().into())
     }
 
-    /// `Keccak-256(ser(1) || MiniData(left.hash) || MiniData(right.hash) || ser(sum))`.
+    /// `SHA3-256(ser(1) || MiniData(left.hash) || MiniData(right.hash) || ser(sum))`.
     fn parent_hash(&self, _pos: u64, left: &Node, right: &Node, sum: u64) -> Hash {
         parent(left, right, sum)
     }
@@ -112,31 +178,91 @@ impl Profile for MinimaProfile {
     /// Unused by a peak-tree profile; defined as the peak-tree root over `peaks` (D11) so
     /// that the function is total (sums saturate here; the algorithms use checked sums).
     fn commit_hash(&self, _size: u64, _total: u64, peaks: &[Node]) -> Hash {
-        let mut level: Vec<Node> = peaks.to_vec();
-        while level.len() > 1 {
-            // The peaks of the MMR whose leaves are `level` (D1: merge equal heights).
-            let mut stack: Vec<(u32, Node)> = Vec::new();
-            for n in level {
-                let mut cur = (0u32, n);
-                while let Some(&(h, l)) = stack.last() {
-                    if h != cur.0 {
-                        break;
-                    }
-                    stack.pop();
-                    let sum = l.value.saturating_add(cur.1.value);
-                    cur = (h + 1, Node::new(parent(&l, &cur.1, sum), sum));
-                }
-                stack.push(cur);
-            }
-            level = stack.into_iter().map(|(_, n)| n).collect();
-        }
-        level.first().map_or(Hash::ZERO, |n| n.hash)
+        saturating_peak_tree(peaks, parent)
     }
 
     /// Minima defines no root for the empty MMR.
     fn empty_root(&self) -> Option<Hash> {
         None
     }
+}
+
+impl Profile for MinimaLegacyProfile {
+    fn name(&self) -> &'static str {
+        "minima-legacy"
+    }
+
+    /// `Keccak-256(data)`: the untagged `hashObject(object)`; the value is not hashed.
+    fn leaf_hash(&self, _pos: u64, data: &[u8], _value: u64) -> Hash {
+        keccak_stream(data)
+    }
+
+    /// `Keccak-256(MiniData(left.hash) || MiniData(right.hash) || ser(sum))`.
+    fn parent_hash(&self, _pos: u64, left: &Node, right: &Node, sum: u64) -> Hash {
+        legacy_parent(left, right, sum)
+    }
+
+    fn bagging(&self) -> Bagging {
+        Bagging::PeakTree
+    }
+
+    /// The parent hash, as in `minima`.
+    fn bag_hash(&self, _size: u64, left: &Node, right: &Node, sum: u64) -> Hash {
+        legacy_parent(left, right, sum)
+    }
+
+    /// As in `minima`: the peak-tree root, saturating.
+    fn commit_hash(&self, _size: u64, _total: u64, peaks: &[Node]) -> Hash {
+        saturating_peak_tree(peaks, legacy_parent)
+    }
+
+    fn empty_root(&self) -> Option<Hash> {
+        None
+    }
+}
+
+/// A Minima node with a decimal value (`MMRData(hash, MiniNumber)`), for the amounts the
+/// u64 value of [`Node`] cannot carry (SPEC.md section 9, the decimal-value proposal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecimalNode {
+    /// The node's SHA3-256 hash.
+    pub hash: Hash,
+    /// Its MiniNumber value, scale included.
+    pub value: MiniNumber,
+}
+
+/// `CreateMMRDataLeafNode(data, value)` of v1.0.45: `SHA3-256(ser(0) || data || ser(value))`
+/// with the value's own scale.
+pub fn decimal_leaf(data: &[u8], value: MiniNumber) -> DecimalNode {
+    let mut buf = mini_number(0);
+    buf.extend_from_slice(data);
+    value.put(&mut buf);
+    DecimalNode {
+        hash: hash_stream(&buf),
+        value,
+    }
+}
+
+/// `CreateMMRDataParentNode(left, right)` of v1.0.45: the MiniNumber sum (larger scale) and
+/// `SHA3-256(ser(1) || MiniData(l) || MiniData(r) || ser(sum))`; [`Error::ValueOverflow`]
+/// above `2^64 - 1`.
+pub fn decimal_parent(left: &DecimalNode, right: &DecimalNode) -> Result<DecimalNode, Error> {
+    let sum = left.value.add(&right.value)?;
+    Ok(DecimalNode {
+        hash: hash_stream(&parent_preimage(&left.hash, &right.hash, &sum.to_stream())),
+        value: sum,
+    })
+}
+
+/// The root of the MMR of these leaves with decimal values, as `MMR.addEntry` and
+/// `MMR.getRoot` of v1.0.45 compute it (peak tree; [`Error::EmptyRoot`] for no leaves).
+/// For values of scale 0 it equals the `minima` profile's root through `ProofDb`.
+pub fn decimal_root(leaves: &[(Vec<u8>, MiniNumber)]) -> Result<DecimalNode, Error> {
+    let peaks = peaks_of(
+        leaves.iter().map(|(d, v)| decimal_leaf(d, *v)),
+        decimal_parent,
+    )?;
+    peak_tree(&peaks, decimal_parent)?.ok_or(Error::EmptyRoot)
 }
 
 /// Minima's `MMRProof` stream (`MMRProof.writeDataStream`): `ser(block_time) ||

@@ -345,6 +345,57 @@ pub(super) fn published(c: &mut Cases) -> Result<(), String> {
                 Some("datatrails/go-datatrails-merklelog mmr/draft_kat39_test.go (KAT39Nodes) at 29710b0f4ada0c0b1e23e253c5f3ee910bb75af1; checkpointed-local-log 0.7.0 (PyPI) cll/checkpoint/core.py root_from_peaks; vectors/tests/profiles.rs"),
             );
         }
+        "minima" => {
+            // Script addresses of Minima v1.0.45 as one-leaf MMR roots: the leaf is the
+            // MiniString stream of the script with value 0 (spec/tests/published_minima.rs).
+            const NODE: &str = "a record of a live Minima 1.0.45.15 node (newscript/runscript, 2026-05-25), found by the code index's exact-string search, repository and path not returned by it; minima-global/Minima v1.0.45 src/org/minima/objects/Address.java; spec/tests/published_minima.rs";
+            const PORT: &str = "Totem-Edge/totem-sdk packages/totem-sdk/packages/core/src/mmr.oracle.test.ts (revision 9d5c2748dbdb, mmrRootFromSingleLeaf); spec/tests/published_minima.rs";
+            const BOTH: &str = "a record of a live Minima 1.0.45.15 node (newscript/runscript, 2026-05-25; repository and path not returned by the code index); Totem-Edge/totem-sdk packages/totem-sdk/packages/core/src/mmr.oracle.test.ts (revision 9d5c2748dbdb); spec/tests/published_minima.rs";
+            for (id, script, root, src) in [
+                (
+                    "published-minima-address-return-true",
+                    "RETURN TRUE",
+                    "582aa40ea996419a3d8a5d26039a4e9584b746c2c26f860dac8372bea4457af6",
+                    BOTH,
+                ),
+                (
+                    "published-minima-address-let-x-1",
+                    "LET x 1 RETURN x == 1",
+                    "b3fa26aea3ffd4367c23dffeb55c17be75ae4a923e4a3a9e790cfefc5a96fb93",
+                    PORT,
+                ),
+                (
+                    "published-minima-address-signedby-ffff",
+                    "RETURN SIGNEDBY(0xFFFF)",
+                    "65ec70e6def38cbc8e1556305f06637bf8d6b0ef5719c3cd9386981d250b9e95",
+                    PORT,
+                ),
+                (
+                    "published-minima-address-state-inc",
+                    "RETURN STATE(0) EQ INC(PREVSTATE(0))",
+                    "124ba1efb2548e2770f767a44168376752c84f1670b08ed6ea8a5fc7895338d3",
+                    NODE,
+                ),
+                (
+                    "published-minima-address-verifyout",
+                    "RETURN VERIFYOUT(@INPUT @ADDRESS @AMOUNT @TOKENID TRUE)",
+                    "db8c1844b9464545b94b4806cf0a5ea2779edd8e0e8c21fba9503275d5d2bd00",
+                    NODE,
+                ),
+            ] {
+                let mut b = c.session();
+                b.append(&profiles::minima::mini_data(script.as_bytes()), 0);
+                b.state(cur());
+                check(&b, root, id)?;
+                c.add_source(
+                    b,
+                    id,
+                    &format!("The address of the script {script:?}: the one-leaf MMR root of CreateMMRDataLeafNode(MiniString(script), 0), SHA3-256(ser(0) || u32be(len) || utf8 || ser(0))."),
+                    &[],
+                    Some(src),
+                );
+            }
+        }
         _ => {}
     }
     Ok(())
