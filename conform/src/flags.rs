@@ -191,10 +191,22 @@ mod tests {
 
     #[test]
     fn malformed_flags_and_arguments_are_named() {
-        assert!(Leniency::parse("ckb<=x").unwrap_err().contains("not a version"));
+        assert!(
+            Leniency::parse("ckb<=x")
+                .unwrap_err()
+                .contains("not a version")
+        );
         assert!(Leniency::parse("<=1").unwrap_err().contains("no system"));
-        assert!(FlagCheck::parse("ckb").unwrap_err().contains("SYSTEM@VERSION"));
-        assert!(FlagCheck::parse("ckb@").unwrap_err().contains("not a version"));
+        assert!(
+            FlagCheck::parse("ckb")
+                .unwrap_err()
+                .contains("SYSTEM@VERSION")
+        );
+        assert!(
+            FlagCheck::parse("ckb@")
+                .unwrap_err()
+                .contains("not a version")
+        );
         assert!(FlagCheck::parse("c<b@1").is_err());
         assert_eq!(
             FlagCheck::parse("mmr-py@0.0.4").unwrap(),

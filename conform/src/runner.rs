@@ -3,8 +3,8 @@
 //! passes, fails with a readable diff, is known (`--known`), or is skipped with its reason:
 //! skips are counted and listed, never silent.
 
-use crate::judge::{Judged, cannot_judge, cannot_run, judge};
 use crate::flags::FlagCheck;
+use crate::judge::{Judged, cannot_judge, cannot_run, judge};
 use crate::known::Known;
 use crate::protocol::{Got, Leaves};
 use crate::report::{CaseReport, Status};
