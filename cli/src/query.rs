@@ -25,26 +25,27 @@ impl std::fmt::Display for QueryError {
     }
 }
 
-/// Parses a leaf argument `HEX[:VALUE]`.
-pub fn parse_leaf(s: &str) -> Result<Leaf, QueryError> {
-    let (hex, value) = match s.split_once(':') {
-        Some((h, v)) => (h, v),
-        None => (s, "0"),
-    };
+/// Splits a leaf argument `HEX[:VALUE]` into its data and its value text (`0` if absent).
+fn split_leaf(s: &str) -> Result<(Vec<u8>, &str), QueryError> {
+    let (hex, value) = s.split_once(':').unwrap_or((s, "0"));
     let data = mmr_spec::from_hex(hex.trim())
         .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad hex data: {e}")))?;
-    let value = parse_u64(value.trim())
-        .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad value: {e}")))?;
+    Ok((data, value.trim()))
+}
+
+/// Parses a leaf argument `HEX[:VALUE]`.
+pub fn parse_leaf(s: &str) -> Result<Leaf, QueryError> {
+    let (data, value) = split_leaf(s)?;
+    let value =
+        parse_u64(value).map_err(|e| QueryError::Input(format!("leaf {s:?}: bad value: {e}")))?;
     Ok(Leaf { data, value })
 }
 
 /// Parses a `minima` leaf argument `HEX[:DECIMAL]`: the value a MiniNumber amount
 /// (`0.001`), defaulting to 0.
 pub fn parse_minima_leaf(s: &str) -> Result<(Vec<u8>, MiniNumber), QueryError> {
-    let (hex, value) = s.split_once(':').unwrap_or((s, "0"));
-    let data = mmr_spec::from_hex(hex.trim())
-        .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad hex data: {e}")))?;
-    let value = MiniNumber::parse(value.trim())
+    let (data, value) = split_leaf(s)?;
+    let value = MiniNumber::parse(value)
         .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad value: {e}")))?;
     Ok((data, value))
 }
