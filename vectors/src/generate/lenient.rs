@@ -124,7 +124,7 @@ fn by_position_walk(c: &mut Cases, lib: &str, flag: &str, model: RootModel) {
             b,
             &format!("lenient-{lib}-{what}"),
             &format!(
-                "{desc}, against the root {lib}'s verifier computes from that proof (so {lib} accepts it; lenient/REACH.md)."
+                "{desc}, against the root {lib}'s verifier computes from that proof (so {lib} accepts it; vectors/REACH.md)."
             ),
             &[weakness, flag],
         );
@@ -250,7 +250,10 @@ fn grin_family(pos: u64) -> (u64, u64) {
     let (peak_map, height) = grin_peak_map_height(pos);
     let peak = 1u64 << height;
     if peak_map & peak != 0 {
-        (pos.wrapping_add(1), pos.wrapping_add(1).wrapping_sub(2 * peak))
+        (
+            pos.wrapping_add(1),
+            pos.wrapping_add(1).wrapping_sub(2 * peak),
+        )
     } else {
         (
             pos.wrapping_add(2 * peak),
