@@ -19,7 +19,10 @@ const CAUGHT: &[(&str, &str)] = &[
     // D21: `total_dropped` is the prune list's size now, not a running sum of `dropped`.
     ("compact-total-cumulative", "unprune"),
     // D23: restored nodes are frozen, so retained older states see them too.
-    ("unprune-working-state-only", "unprune-seen-by-retained-states"),
+    (
+        "unprune-working-state-only",
+        "unprune-seen-by-retained-states",
+    ),
     // D23: the restored values are the proof's (a profile that hashes no value).
     ("unprune-values-must-match", "unprune-values-from-the-proof"),
 ];
@@ -101,9 +104,14 @@ impl Target for Mutant {
         }
         let got = self.inner.run(op)?;
         match (&got, op) {
-            (Got::Out(VOut::Compact { horizon, dropped, total_dropped }), _)
-                if self.is("compact-total-cumulative") =>
-            {
+            (
+                Got::Out(VOut::Compact {
+                    horizon,
+                    dropped,
+                    total_dropped,
+                }),
+                _,
+            ) if self.is("compact-total-cumulative") => {
                 self.dropped_sum += dropped.0;
                 return Ok(Got::Out(VOut::Compact {
                     horizon: *horizon,

@@ -293,7 +293,11 @@ fn unprune_and_retained_states(c: &mut Cases) {
         proof: enc(&p0),
         leaf: vn(leaf0),
     });
-    assert_eq!(restored, VOut::Number(u(2)), "generator: leaf 0 and its sibling");
+    assert_eq!(
+        restored,
+        VOut::Number(u(2)),
+        "generator: leaf 0 and its sibling"
+    );
     reads(&mut b);
     b.run(VOp::PruneList);
     c.add(
@@ -334,7 +338,11 @@ fn unprune_values_from_the_proof(c: &mut Cases, base: &dyn Fn(&Cases) -> B) {
         proof: enc(&moved),
         leaf: vn(leaf),
     });
-    assert_eq!(restored, VOut::Number(u(2)), "generator: the moved proof verifies");
+    assert_eq!(
+        restored,
+        VOut::Number(u(2)),
+        "generator: the moved proof verifies"
+    );
     for pos in [0, 1, 2] {
         b.run(VOp::Node {
             at: cur(),
