@@ -7,8 +7,8 @@
 # Each library runs twice: the vectors of its profile with `--check-flags SYSTEM@VERSION`
 # (exit 0 only if every flagged case fails on it and every other case passes), then 200
 # random sessions with its known list. Any failed run fails this script, after showing the
-# runner's report. Builds what it needs (the CLI, the ckb adapters, the grin adapter's own
-# workspace, the mmr.py virtual environment); CARGO_TARGET_DIR is honoured.
+# runner's report. Builds what it needs (the CLI, the ckb adapters, the mmr.py virtual
+# environment); CARGO_TARGET_DIR is honoured. grin_core 5.5.2 has no adapter yet.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 check=0
@@ -22,7 +22,8 @@ target=${CARGO_TARGET_DIR:-$PWD/target}
 echo "== building the CLI and the ckb adapters" >&2
 cargo build --release -q -p mmr-cli -p mmr-adapter-ckb
 mmr=$target/release/mmr
-LIBS=(ckb-0.6.1 polkadot-ckb-0.8.3)
+echo "== the mmr.py virtual environment" >&2
+bash vectors/adapters/mmrpy/setup.sh >&2
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -58,6 +59,9 @@ run ckb-0.6.1 ckb-merkle-mountain-range 0.6.1 ckb ckb vectors/adapters/ckb/known
 run polkadot-ckb-0.8.3 polkadot-ckb-merkle-mountain-range 0.8.3 ckb ckb \
     vectors/adapters/ckb/known-0.8.3.yaml '`lenient-in:ckb<=0.8.3`' \
     -- "$target/release/mmr-adapter-polkadot-ckb"
+run mmr-py-0.0.4 mmr.py 0.0.4 ckb mmr-py vectors/adapters/mmrpy/known.yaml \
+    '`lenient-in:mmr-py<=0.0.4`' \
+    -- vectors/adapters/mmrpy/.venv/bin/python vectors/adapters/mmrpy/adapter.py
 
 if ((failed)); then
     echo "reach: some library run failed (above); REACH.md not written" >&2

@@ -129,6 +129,31 @@ def encode_d13(size, pos, path):
     return out
 
 
+def sides_of(size, pos):
+    """The D13 sides of the path of `pos` in an MMR of `size`, from mmr.py's own
+    `get_peaks` and `tree_pos_height` (as its `gen_proof` walks); None where `pos` reaches
+    no peak of `size` (mmr.py then decides alone)."""
+    try:
+        peaks = get_peaks(size)
+    except Exception:
+        return None
+    path, p, height = [], pos, 0
+    while p not in peaks:
+        if height > 64 or p > size:
+            return None
+        if tree_pos_height(p + 1) > tree_pos_height(p):
+            path.append(0)  # a right child: the sibling is the left operand
+            p += 1
+        else:
+            path.append(1)
+            p += 2 << height
+        height += 1
+    k = peaks.index(p)
+    if p != peaks[-1]:
+        path.append(1)  # (right, the bag of the peaks to the right)
+    return path + [0] * k  # (left, p_{k-1}), ..., (left, p_0)
+
+
 def d13_of(proof, pos):
     """mmr.py's MerkleProof -> our D13 path: the same items in the same order (mmr.py's
     `gen_proof` emits the mountain siblings, the bag of the right peaks, then the left peaks
@@ -214,7 +239,14 @@ def handle(s, req):
         root = hx(field(field(req, "root"), "hash"))
         data = hx(field(req, "data"))
         num(field(req, "value"))
-        # The sides are dropped: mmr.py's proof has none (it derives them from pos).
+        # mmr.py's proof has no sides (it derives them from pos), so a path whose sides
+        # differ from the derived ones would reach mmr.py as the honest items: the
+        # conversion refuses it (README.md, "What the adapter adds"), as the ckb adapter
+        # does. Paths of another length go to mmr.py as they are.
+        want = sides_of(size, pos)
+        if want is not None and len(want) == len(steps) and want != [d for d, _ in steps]:
+            raise Fail("wrong-side", "the conversion: a side differs from the one mmr.py "
+                       f"derives for position {pos} of size {size}")
         proof = MerkleProof(mmr_size=size, proof=[h for _, h in steps], hasher=blake2b256)
         if lib("verify", proof.verify, root, pos, data):
             return "unit"
