@@ -322,7 +322,7 @@ fn hashes_no_values(p: &dyn Profile) -> bool {
 /// verifies; un-pruning with it stores value 1 at position 0, as `node` then shows. An
 /// implementation that insists on the dropped values (0) rejects it.
 fn unprune_values_from_the_proof(c: &mut Cases, base: &dyn Fn(&Cases) -> B) {
-    if !hashes_no_values(&*c.profile) {
+    if !hashes_no_values(c.profile) {
         return;
     }
     let mut b = base(c);
