@@ -85,3 +85,40 @@ fn every_variant_fails_conform_and_the_adapter_passes() {
         );
     }
 }
+
+/// Random sessions alone catch a client that skips D24 step 7: one session in four follows
+/// the database with forged sets aimed at tracked proofs (`client_session`), which the
+/// plain adapter rejects as the reference does.
+#[test]
+fn random_sessions_alone_catch_a_client_without_step7() {
+    if !python() {
+        return;
+    }
+    let run = |variant: Option<&str>| {
+        let mut args = vec![
+            "conform",
+            "--no-vectors",
+            "--random",
+            "100",
+            "--profile",
+            "default",
+            "--",
+            "python3",
+            ADAPTER,
+        ];
+        let flag = variant.map(|v| format!("--variant={v}"));
+        if let Some(f) = &flag {
+            args.push(f);
+        }
+        mmr(&args)
+    };
+    let o = run(None);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let o = run(Some("client-no-step7"));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("root-mismatch") || stdout(&o).contains("sum-mismatch"),
+        "{}",
+        stdout(&o)
+    );
+}

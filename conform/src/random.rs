@@ -12,7 +12,7 @@ use crate::judge::{Judged, cannot_judge, cannot_run, class, judge};
 use crate::known::Known;
 use crate::runner::{Driver, Target};
 use mmr_harness::Pair;
-use mmr_harness::strategy::{Mix, ops};
+use mmr_harness::strategy::{Mix, client_session, ops};
 use mmr_harness::subjects::{DynProfile, RefSubject};
 use mmr_spec::ops::{Executor, Op};
 use mmr_spec::{At, Config, ProofDb};
@@ -563,7 +563,24 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
             Mix::APPEND_HEAVY
         },
     );
-    let generated = match ops(mix, 1..run.max_len.max(2)).new_tree(&mut rng) {
+    // One session in four follows the database with a client, forged sets aimed at its
+    // tracked proofs among them (D24 step 7), where the target has blocks and a client.
+    let caps_follow = ["apply_block", "client_init", "client_track", "client_apply"]
+        .iter()
+        .all(|op| target.caps().has_op(op));
+    let max_len = run.max_len.max(2);
+    let tree = if caps_follow && k % 4 == 3 {
+        client_session()
+            .prop_map(move |mut ops| {
+                ops.truncate(max_len);
+                ops
+            })
+            .boxed()
+            .new_tree(&mut rng)
+    } else {
+        ops(mix, 1..max_len).boxed().new_tree(&mut rng)
+    };
+    let generated = match tree {
         Ok(t) => t.current(),
         Err(e) => {
             out.diffs.push(Diff {

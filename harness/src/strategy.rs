@@ -111,6 +111,7 @@ pub fn set_tamper() -> impl Strategy<Value = SetTamper> {
         // D24 step 7: right peaks and root, a forged inner node (caught only where a
         // tracked proof uses it).
         2 => any::<u8>().prop_map(SetTamper::ForgeNonPeak),
+        2 => any::<u8>().prop_map(SetTamper::ForgeTrackedSibling),
     ]
 }
 
@@ -229,4 +230,49 @@ pub fn op(mix: Mix) -> impl Strategy<Value = Op> {
 /// A sequence of ops.
 pub fn ops(mix: Mix, len: std::ops::Range<usize>) -> impl Strategy<Value = Vec<Op>> {
     vec(op(mix), len)
+}
+
+/// A client that follows the database (D24): `leaves` appends and a commit, the client
+/// created at height 1, some of those leaves tracked, then blocks, each followed by the
+/// client with a set that is forged one time in three (an honest follow after a forged
+/// one keeps the client going). The mixes above rarely line these up, so D24 step 7 (a
+/// forged node that a tracked proof uses) needs this shape to be exercised at random
+/// (harness/tests/client_forgery.rs).
+pub fn client_session() -> impl Strategy<Value = Vec<Op>> {
+    let follow = prop_oneof![
+        6 => Just(SetTamper::None),
+        2 => any::<u8>().prop_map(SetTamper::ForgeTrackedSibling),
+        1 => set_tamper(),
+    ];
+    (
+        1u64..12,
+        vec(any::<u64>(), 1..4),
+        vec((vec(block_op(), 1..5), follow), 1..6),
+    )
+        .prop_map(|(leaves, tracked, blocks)| {
+            let mut ops: Vec<Op> = (0..leaves)
+                .map(|i| Op::Append {
+                    data: vec![i as u8],
+                    value: i + 1,
+                })
+                .collect();
+            ops.push(Op::Commit);
+            ops.push(Op::ClientInit { height: 1 });
+            for t in tracked {
+                ops.push(Op::ClientTrack { index: t % leaves });
+            }
+            for (block, tamper) in blocks {
+                ops.push(Op::ApplyBlock {
+                    block: Block { ops: block },
+                });
+                ops.push(Op::ClientFollow { tamper });
+                if tamper != SetTamper::None {
+                    ops.push(Op::ClientFollow {
+                        tamper: SetTamper::None,
+                    });
+                }
+            }
+            ops.push(Op::ClientInfo);
+            ops
+        })
 }

@@ -4,7 +4,7 @@
 //! Case counts are sized for `cargo test` on 2 cores; raise them with PROPTEST_CASES for a
 //! longer campaign (`PROPTEST_CASES=2000 cargo test -p mmr-harness --release`).
 
-use mmr_harness::strategy::{Mix, ops};
+use mmr_harness::strategy::{Mix, client_session, ops};
 use mmr_harness::{run_all_profiles, run_generated};
 use mmr_spec::ops::{Op, SetTamper, Tamper};
 use mmr_spec::{At, Config, profiles};
@@ -153,6 +153,15 @@ proptest! {
 
     #[test]
     fn block_heavy_every_profile(seq in ops(Mix::BLOCK_HEAVY, 0..60), retain in 0u64..5) {
+        for p in profiles::all() {
+            check(p, retain, &seq)?;
+        }
+    }
+
+    /// A client following the database, with forged sets aimed at tracked proofs (D24
+    /// step 7; harness/tests/client_forgery.rs shows they are produced and rejected).
+    #[test]
+    fn following_client_every_profile(seq in client_session(), retain in 1u64..5) {
         for p in profiles::all() {
             check(p, retain, &seq)?;
         }

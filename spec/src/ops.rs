@@ -537,6 +537,12 @@ pub enum SetTamper {
     /// right, so only D24 step 7 (re-verifying the tracked proofs) can catch it, when a
     /// tracked proof uses that node.
     ForgeNonPeak(u8),
+    /// [`SetTamper::ForgeNonPeak`] aimed at a node a tracked proof uses: run by a client
+    /// op ([`Op::ClientFollow`]), it flips a bit of the k-th set node (modulo their count)
+    /// that is a sibling on a tracked leaf's path at the new size, so D24 step 7 must
+    /// reject the set; with no such node, and on its own ([`SetTamper::apply`]), it is
+    /// `ForgeNonPeak(k)`. Random sessions rarely hit a tracked sibling by chance.
+    ForgeTrackedSibling(u8),
 }
 
 /// The peak positions of an MMR of `size` nodes (D6), by peeling perfect trees from the
@@ -554,7 +560,65 @@ fn peak_positions(size: u64) -> Vec<u64> {
     out
 }
 
+/// The height of position `pos` in postorder (D4), by jumping to the left sibling of the
+/// largest tree until `pos + 1` is all ones.
+fn pos_height(pos: u64) -> u32 {
+    let mut p = u128::from(pos) + 1;
+    loop {
+        let bits = 128 - p.leading_zeros();
+        if p == (1u128 << bits) - 1 {
+            return bits - 1;
+        }
+        p -= (1u128 << (bits - 1)) - 1;
+    }
+}
+
+/// The siblings on the path of the leaf at `pos` up to its peak in an MMR of `size` (D13's
+/// mountain part), by postorder arithmetic: a node is a right child iff the next position
+/// is one higher.
+fn mountain_siblings(pos: u64, size: u64) -> Vec<u64> {
+    let peaks = peak_positions(size);
+    let (mut p, mut out) = (pos, Vec::new());
+    while p < size && !peaks.contains(&p) {
+        let h = pos_height(p);
+        let span = (1u64 << (h + 1)) - 1;
+        let (sibling, parent) = if p.checked_add(1).is_some_and(|q| pos_height(q) == h + 1) {
+            (p - span, p + 1)
+        } else {
+            match p.checked_add(span) {
+                Some(sib) => (sib, sib.saturating_add(1)),
+                None => break,
+            }
+        };
+        out.push(sibling);
+        p = parent;
+    }
+    out
+}
+
 impl SetTamper {
+    /// [`SetTamper::ForgeTrackedSibling`] with the client's tracked leaves (their leaf
+    /// positions); any other tamper as [`SetTamper::apply`].
+    pub fn apply_tracked(self, set: &MmrSet, tracked_positions: &[u64]) -> MmrSet {
+        let SetTamper::ForgeTrackedSibling(k) = self else {
+            return self.apply(set);
+        };
+        let used: Vec<u64> = tracked_positions
+            .iter()
+            .flat_map(|&p| mountain_siblings(p, set.size))
+            .collect();
+        let hits: Vec<usize> = (0..set.nodes.len())
+            .filter(|&i| used.contains(&set.nodes[i].0))
+            .collect();
+        if hits.is_empty() {
+            return self.apply(set);
+        }
+        let mut s = set.clone();
+        let i = hits[usize::from(k) % hits.len()];
+        s.nodes[i].1.hash.0[31] ^= 1;
+        s
+    }
+
     /// Applies the change to a set.
     pub fn apply(self, set: &MmrSet) -> MmrSet {
         let mut s = set.clone();
@@ -600,7 +664,7 @@ impl SetTamper {
             SetTamper::SetPrevSize(v) => s.prev_size = v,
             SetTamper::SetSize(v) => s.size = v,
             SetTamper::FlipRoot => s.root.hash.0[0] ^= 1,
-            SetTamper::ForgeNonPeak(k) => {
+            SetTamper::ForgeNonPeak(k) | SetTamper::ForgeTrackedSibling(k) => {
                 let peaks = peak_positions(s.size);
                 let inner: Vec<usize> =
                     (0..n).filter(|&i| !peaks.contains(&s.nodes[i].0)).collect();
@@ -858,7 +922,13 @@ impl<S: Subject> Executor<S> {
             Op::ClientFollow { tamper } => {
                 let h = self.client()?.height();
                 let set = self.subject.db().mmr_set(h.saturating_add(1))?;
-                let set = tamper.apply(&set);
+                let c = self.client()?;
+                let tracked: Vec<u64> = c
+                    .tracked()
+                    .into_iter()
+                    .filter_map(|i| c.proof(i).ok().map(|p| p.pos))
+                    .collect();
+                let set = tamper.apply_tracked(&set, &tracked);
                 let c = self
                     .client
                     .as_deref_mut()
@@ -1011,6 +1081,22 @@ mod tests {
         assert_eq!(peak_positions(11), [6, 9, 10]);
         assert_eq!(peak_positions(10), [6, 9]);
         assert_eq!(peak_positions(u64::MAX), [u64::MAX - 1]);
+    }
+
+    #[test]
+    fn mountain_siblings_follow_d13() {
+        // D4 heights of positions 0..15 (SPEC.md's 8-leaf example).
+        let heights: Vec<u32> = (0..15).map(pos_height).collect();
+        assert_eq!(heights, [0, 0, 1, 0, 0, 1, 2, 0, 0, 1, 0, 0, 1, 2, 3]);
+        assert_eq!(pos_height(u64::MAX - 1), 63);
+        // 7 leaves (size 11): leaf 0 climbs 1, 5 to peak 6; leaf 4 (position 7) has 8.
+        assert_eq!(mountain_siblings(0, 11), [1, 5]);
+        assert_eq!(mountain_siblings(3, 11), [4, 2]);
+        assert_eq!(mountain_siblings(7, 11), [8]);
+        assert_eq!(mountain_siblings(10, 11), Vec::<u64>::new());
+        // The same leaf at a larger size climbs further.
+        assert_eq!(mountain_siblings(7, 15), [8, 12, 6]);
+        assert_eq!(mountain_siblings(u64::MAX - 1, u64::MAX), Vec::<u64>::new());
     }
 
     #[test]

@@ -179,6 +179,7 @@ pub(super) fn proofs(c: &mut Cases) {
 
     single_proof_rejections(c);
     batch_proof_rejections(c);
+    library_leniencies(c);
 }
 
 /// (id, description, proof bytes, leaf data, leaf value, flags).

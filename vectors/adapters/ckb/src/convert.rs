@@ -7,11 +7,9 @@
 //! index arithmetic (`helper::get_peaks`, `pos_height_in_tree`, `sibling_offset`,
 //! `parent_offset`), so that a size ckb misreads is misread here the same way.
 
+use crate::ckb::helper::{get_peaks, parent_offset, pos_height_in_tree, sibling_offset};
+use crate::ckb::{MMRStoreReadOps, Merge};
 use crate::glue::{Blake2bMerge, MemStore};
-use ckb_merkle_mountain_range::helper::{
-    get_peaks, parent_offset, pos_height_in_tree, sibling_offset,
-};
-use ckb_merkle_mountain_range::{MMRStoreReadOps, Merge};
 use mmr_spec::{BatchProof, Node, Proof, Side, Step};
 use std::collections::{BTreeMap, VecDeque};
 

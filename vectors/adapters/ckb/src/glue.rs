@@ -6,8 +6,8 @@
 //! needs and ckb lacks: the item is a hash-sum [`Node`], whose value the merge adds up
 //! (checked) and never hashes (README.md, "Values").
 
+use crate::ckb::{Error, MMR, MMRStoreReadOps, MMRStoreWriteOps, Merge, Result};
 use blake2::{Blake2b, Digest, digest::consts::U32};
-use ckb_merkle_mountain_range::{Error, MMR, MMRStoreReadOps, MMRStoreWriteOps, Merge, Result};
 use mmr_spec::{Hash, Node};
 use std::cell::RefCell;
 
@@ -78,7 +78,7 @@ impl MMRStoreWriteOps<Node> for &MemStore {
 pub type Mmr<'a> = MMR<Node, Blake2bMerge, &'a MemStore>;
 
 /// ckb's proof over the adapter's item and merge.
-pub type CkbProof = ckb_merkle_mountain_range::MerkleProof<Node, Blake2bMerge>;
+pub type CkbProof = crate::ckb::MerkleProof<Node, Blake2bMerge>;
 
 #[cfg(test)]
 mod tests {

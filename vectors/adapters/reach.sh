@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs the suite on every real library with an adapter here and writes vectors/REACH.md.
+#
+#   bash vectors/adapters/reach.sh           # rewrite vectors/REACH.md
+#   bash vectors/adapters/reach.sh --check   # write nothing; fail if REACH.md would change
+#
+# Each library runs twice: the vectors of its profile with `--check-flags SYSTEM@VERSION`
+# (exit 0 only if every flagged case fails on it and every other case passes), then 200
+# random sessions with its known list. Any failed run fails this script, after showing the
+# runner's report. Builds what it needs (the CLI, the ckb adapters, the mmr.py virtual
+# environment); CARGO_TARGET_DIR is honoured. grin_core 5.5.2 has no adapter yet.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+check=0
+case "${1:-}" in
+    --check) check=1 ;;
+    "") ;;
+    *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+target=${CARGO_TARGET_DIR:-$PWD/target}
+echo "== building the CLI and the ckb adapters" >&2
+cargo build --release -q -p mmr-cli -p mmr-adapter-ckb
+mmr=$target/release/mmr
+echo "== the mmr.py virtual environment" >&2
+bash vectors/adapters/mmrpy/setup.sh >&2
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failed=0
+args=()
+
+# run NAME LIBRARY VERSION PROFILE SYSTEM KNOWN FLAG -- ADAPTER...
+run() {
+    local name=$1 library=$2 version=$3 profile=$4 system=$5 known=$6 flag=$7
+    shift 8
+    local vec=()
+    for f in vectors/"$profile"/*.yaml; do vec+=(--vectors "$f"); done
+    echo "== $library $version: vectors, --check-flags $system@$version" >&2
+    if ! "$mmr" conform --json --check-flags "$system@$version" "${vec[@]}" -- "$@" \
+        >"$work/$name.vectors.json"; then
+        "$mmr" conform --check-flags "$system@$version" "${vec[@]}" -- "$@" | grep -v '^PASS\|^SKIP' >&2 || true
+        echo "reach: $library $version fails the flag check" >&2
+        failed=1
+    fi
+    echo "== $library $version: 200 random sessions with $known" >&2
+    if ! "$mmr" conform --json --no-vectors --random 200 --seed 1 --keep-going \
+        --profile "$profile" --known "$known" -- "$@" >"$work/$name.random.json"; then
+        "$mmr" conform --no-vectors --random 200 --seed 1 --keep-going \
+            --profile "$profile" --known "$known" -- "$@" >&2 || true
+        echo "reach: $library $version has random findings its known list lacks" >&2
+        failed=1
+    fi
+    args+=("$library" "$version" "$profile" "$flag" "$work/$name.vectors.json" "$work/$name.random.json")
+}
+
+run ckb-0.6.1 ckb-merkle-mountain-range 0.6.1 ckb ckb vectors/adapters/ckb/known.yaml \
+    '`lenient-in:ckb<0.8.3`, `lenient-in:ckb<=0.8.3`' -- "$target/release/mmr-adapter-ckb"
+run polkadot-ckb-0.8.3 polkadot-ckb-merkle-mountain-range 0.8.3 ckb ckb \
+    vectors/adapters/ckb/known-0.8.3.yaml '`lenient-in:ckb<=0.8.3`' \
+    -- "$target/release/mmr-adapter-polkadot-ckb"
+run mmr-py-0.0.4 mmr.py 0.0.4 ckb mmr-py vectors/adapters/mmrpy/known.yaml \
+    '`lenient-in:mmr-py<=0.0.4`' \
+    -- vectors/adapters/mmrpy/.venv/bin/python vectors/adapters/mmrpy/adapter.py
+
+if ((failed)); then
+    echo "reach: some library run failed (above); REACH.md not written" >&2
+    exit 1
+fi
+python3 vectors/adapters/reach.py "$work/REACH.md" "${args[@]}"
+if ((check)); then
+    if ! diff -u vectors/REACH.md "$work/REACH.md"; then
+        echo "reach: vectors/REACH.md is stale: run bash vectors/adapters/reach.sh" >&2
+        exit 1
+    fi
+    echo "reach: vectors/REACH.md is up to date" >&2
+else
+    cp "$work/REACH.md" vectors/REACH.md
+    echo "reach: wrote vectors/REACH.md" >&2
+fi
