@@ -20,7 +20,8 @@ use std::path::Path;
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
-    /// A vector case, `file#id` (the file as the report names it, e.g. `ckb/proofs.yaml`).
+    /// A vector case, `file#id`: the file as the report names it, or its last components
+    /// (`ckb/proofs.yaml` for `vectors/ckb/proofs.yaml`).
     #[serde(default)]
     pub case: Option<String>,
     /// A random difference class, as the report names it.
@@ -69,8 +70,15 @@ impl Known {
         Known::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
+    /// The entry of a vector case: its `file#id` key, or a key ending in `/` and the
+    /// entry's (the file given from another directory: `vectors/ckb/proofs.yaml#c` is
+    /// listed as `ckb/proofs.yaml#c`).
     fn entry_for_case(&self, key: &str) -> Option<&Entry> {
-        self.known.iter().find(|e| e.case.as_deref() == Some(key))
+        self.known.iter().find(|e| {
+            e.case.as_deref().is_some_and(|case| {
+                key == case || key.strip_suffix(case).is_some_and(|dir| dir.ends_with('/'))
+            })
+        })
     }
 
     /// The entry of a random difference class.
@@ -137,5 +145,33 @@ mod tests {
                 .contains("file#id")
         );
         assert!(Known::parse("library: l\nknown: []\nextra: 1\n").is_err());
+    }
+
+    /// `ckb/proofs.yaml#c` names the case however the file was given (`vectors/ckb/...`,
+    /// an absolute path), but not another directory's file of the same name.
+    #[test]
+    fn a_listed_case_matches_from_any_directory() {
+        let k = Known::parse("library: l\nknown:\n  - case: ckb/proofs.yaml#c\n    reason: r\n")
+            .unwrap();
+        for file in [
+            "ckb/proofs.yaml",
+            "vectors/ckb/proofs.yaml",
+            "/home/u/mmr/vectors/ckb/proofs.yaml",
+        ] {
+            let mut r = CaseReport::new("t", file, "c", &[]);
+            r.status = Status::Fail;
+            k.apply(&mut r);
+            assert_eq!(r.status, Status::Known, "{file}");
+        }
+        for file in [
+            "vectors/grin/proofs.yaml",
+            "vectors/xckb/proofs.yaml",
+            "proofs.yaml",
+        ] {
+            let mut r = CaseReport::new("t", file, "c", &[]);
+            r.status = Status::Fail;
+            k.apply(&mut r);
+            assert_eq!(r.status, Status::Fail, "{file}");
+        }
     }
 }

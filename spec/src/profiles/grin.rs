@@ -167,8 +167,9 @@ fn peak_map_height(mut n: u64) -> (u64, u64) {
 }
 
 /// The sides of a fold-right proof path for the leaf at `pos` in an MMR of `size`
-/// (D13), after the D14 checks 1-3.
-fn fold_right_sides(size: u64, pos: u64) -> Result<Vec<Side>, Error> {
+/// (D13), after the D14 checks 1-3 (an adapter around a library whose proofs carry no
+/// sides compares a D13 path's sides with these).
+pub fn fold_right_sides(size: u64, pos: u64) -> Result<Vec<Side>, Error> {
     // D4: valid size.
     if peak_map_height(size).1 != 0 {
         return Err(Error::InvalidSize { size });

@@ -8,11 +8,13 @@ use crate::ckb::helper::{get_peak_map, get_peaks};
 use crate::ckb::{Error as CkbError, MMRStoreReadOps, leaf_index_to_pos};
 use crate::glue::{self, CkbProof, MemStore, Mmr, VALUE_OVERFLOW};
 use crate::{LIBRARY, convert, library_kind};
+use mmr_adapter_protocol::{
+    Fail, Res, decode, fatal, field, hex_field, hex_of, list, node_of, node_out, trace, u64_field,
+    u64_of,
+};
 use mmr_spec::profiles::CKB;
-use mmr_spec::{BatchProof, Hash, Node, Proof};
+use mmr_spec::{BatchProof, Node, Proof};
 use serde_json::{Value, json};
-use std::io::{BufRead, Write};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// The ops this adapter implements with ckb's API (SCHEMA.md names). Not declared, hence
 /// skipped by the runner: update, spend, blocks (commit, apply_block, rewind, mmr_set,
@@ -28,20 +30,6 @@ const OPS: &[&str] = &[
     "verify_batch",
     "verify_batch_nodes",
 ];
-
-/// How a request fails: a rejection with a SPEC.md section 9 kind, or a request the
-/// adapter cannot handle at all (reported as `fatal`).
-#[derive(Debug)]
-pub enum Fail {
-    Kind(&'static str),
-    Fatal(String),
-}
-
-type Res<T> = Result<T, Fail>;
-
-fn fatal<T>(msg: impl Into<String>) -> Res<T> {
-    Err(Fail::Fatal(msg.into()))
-}
 
 /// ckb's errors where the kind follows from ckb's own error alone.
 fn ckb_kind(e: &CkbError) -> Fail {
@@ -61,65 +49,6 @@ fn ckb_kind(e: &CkbError) -> Fail {
 struct Session {
     store: MemStore,
     size: u64,
-}
-
-// ----- request fields -----
-
-fn field<'a>(req: &'a Value, name: &str) -> Res<&'a Value> {
-    req.get(name)
-        .ok_or_else(|| Fail::Fatal(format!("missing field {name:?}")))
-}
-
-fn u64_of(v: &Value, what: &str) -> Res<u64> {
-    let s = v
-        .as_str()
-        .ok_or_else(|| Fail::Fatal(format!("{what}: expected a decimal string")))?;
-    let canonical =
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
-    match s.parse::<u64>() {
-        Ok(n) if canonical => Ok(n),
-        _ => fatal(format!("{what}: {s:?} is not a u64 decimal string")),
-    }
-}
-
-fn u64_field(req: &Value, name: &str) -> Res<u64> {
-    u64_of(field(req, name)?, name)
-}
-
-fn hex_of(v: &Value, what: &str) -> Res<Vec<u8>> {
-    let s = v
-        .as_str()
-        .ok_or_else(|| Fail::Fatal(format!("{what}: expected a hex string")))?;
-    if s.bytes().any(|b| b.is_ascii_uppercase()) {
-        return fatal(format!("{what}: uppercase hex"));
-    }
-    mmr_spec::from_hex(s).map_err(|e| Fail::Fatal(format!("{what}: {e}")))
-}
-
-fn hex_field(req: &Value, name: &str) -> Res<Vec<u8>> {
-    hex_of(field(req, name)?, name)
-}
-
-fn node_of(v: &Value, what: &str) -> Res<Node> {
-    let bytes = hex_of(field(v, "hash")?, what)?;
-    let hash: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| Fail::Fatal(format!("{what}: a hash has 64 hex digits")))?;
-    Ok(Node::new(Hash(hash), u64_of(field(v, "value")?, what)?))
-}
-
-fn list<'a>(req: &'a Value, name: &str) -> Res<&'a Vec<Value>> {
-    field(req, name)?
-        .as_array()
-        .ok_or_else(|| Fail::Fatal(format!("{name}: expected a list")))
-}
-
-fn node_out(n: &Node) -> Value {
-    json!({"hash": n.hash.to_hex(), "value": n.value.to_string()})
-}
-
-fn decode<T>(r: Result<T, mmr_spec::Error>) -> Res<T> {
-    r.map_err(|e| Fail::Kind(e.kind().name()))
 }
 
 // ----- ops -----
@@ -275,14 +204,6 @@ fn verify_batch(root: &Node, proof: &BatchProof, leaves: &[Node]) -> Res<Value> 
     Err(fail)
 }
 
-/// One stderr line per rejected proof: who rejected it and the kind reported (stderr is
-/// not protocol; the runner shows its tail when an adapter misbehaves).
-fn trace(who: &str, kind: &Fail) {
-    if let Fail::Kind(k) = kind {
-        eprintln!("rejected by {who}; reported as {k}");
-    }
-}
-
 /// The kind of a rejection ckb (or the conversion) decided: ckb's errors are coarser than
 /// SPEC.md section 9 (`CorruptedProof`, or `verify` answering false), so the rejection is
 /// named by the first D14 rule the input breaks (mmr-reference's strict verifier under the
@@ -327,117 +248,76 @@ fn ckb_rejection(
     }
 }
 
-fn handle(session: &mut Session, req: &Value) -> Res<Value> {
-    let op = field(req, "op")?
-        .as_str()
-        .ok_or_else(|| Fail::Fatal("op: expected a string".into()))?;
-    match op {
-        "reset" => {
-            let profile = field(req, "profile")?;
-            if profile.as_str() != Some("ckb") {
-                return fatal(format!(
-                    "profile {profile}: this adapter implements ckb only"
-                ));
+impl mmr_adapter_protocol::Session for Session {
+    fn handle(&mut self, op: &str, req: &Value) -> Res<Value> {
+        let session = self;
+        match op {
+            "reset" => {
+                let profile = field(req, "profile")?;
+                if profile.as_str() != Some("ckb") {
+                    return fatal(format!(
+                        "profile {profile}: this adapter implements ckb only"
+                    ));
+                }
+                // `retain` is read for validity; without blocks it has no effect.
+                u64_field(req, "retain")?;
+                *session = Self::default();
+                Ok(json!("unit"))
             }
-            // `retain` is read for validity; without blocks it has no effect.
-            u64_field(req, "retain")?;
-            *session = Session::default();
-            Ok(json!("unit"))
-        }
-        "append" => session.append(&hex_field(req, "data")?, u64_field(req, "value")?),
-        "state" => session.state(session.size_at(req)?),
-        "node" => session.node(session.size_at(req)?, u64_field(req, "pos")?),
-        "prove" => session.prove(session.size_at(req)?, u64_field(req, "index")?),
-        "prove_batch" => {
-            let size = session.size_at(req)?;
-            let indices = list(req, "indices")?
-                .iter()
-                .map(|v| u64_of(v, "indices"))
-                .collect::<Res<Vec<u64>>>()?;
-            session.prove_batch(size, &indices)
-        }
-        "verify" | "verify_node" => {
-            let root = node_of(field(req, "root")?, "root")?;
-            let proof = decode(Proof::decode(&hex_field(req, "proof")?))?;
-            let leaf = if op == "verify" {
-                glue::leaf(&hex_field(req, "data")?, u64_field(req, "value")?)
-            } else {
-                node_of(field(req, "leaf")?, "leaf")?
-            };
-            verify_single(&root, &proof, &leaf)
-        }
-        "verify_batch" | "verify_batch_nodes" => {
-            let root = node_of(field(req, "root")?, "root")?;
-            let proof = decode(BatchProof::decode(&hex_field(req, "proof")?))?;
-            let leaves = list(req, "leaves")?
-                .iter()
-                .map(|l| {
-                    if op == "verify_batch" {
-                        Ok(glue::leaf(
-                            &hex_of(field(l, "data")?, "data")?,
-                            u64_of(field(l, "value")?, "value")?,
-                        ))
-                    } else {
-                        node_of(l, "leaves")
-                    }
-                })
-                .collect::<Res<Vec<Node>>>()?;
-            verify_batch(&root, &proof, &leaves)
-        }
-        other => fatal(format!("op {other:?} is not implemented by this adapter")),
-    }
-}
-
-/// One response line for one request line; never panics (a panic inside ckb or the
-/// adapter becomes a `fatal` response and a fresh session).
-fn respond(session: &mut Session, line: &str) -> Value {
-    let req: Value = match serde_json::from_str(line) {
-        Ok(v) => v,
-        Err(e) => return json!({"id": null, "fatal": format!("not a JSON request line: {e}")}),
-    };
-    let id = match req.get("id").and_then(Value::as_u64) {
-        Some(id) => Value::from(id),
-        None => return json!({"id": null, "fatal": "request without an integer id"}),
-    };
-    let outcome = catch_unwind(AssertUnwindSafe(|| handle(session, &req)));
-    match outcome {
-        Ok(Ok(result)) => json!({"id": id, "result": result}),
-        Ok(Err(Fail::Kind(kind))) => json!({"id": id, "result": {"error": kind}}),
-        Ok(Err(Fail::Fatal(msg))) => json!({"id": id, "fatal": msg}),
-        Err(_) => {
-            *session = Session::default();
-            json!({"id": id, "fatal": "panic while handling the request (session reset)"})
+            "append" => session.append(&hex_field(req, "data")?, u64_field(req, "value")?),
+            "state" => session.state(session.size_at(req)?),
+            "node" => session.node(session.size_at(req)?, u64_field(req, "pos")?),
+            "prove" => session.prove(session.size_at(req)?, u64_field(req, "index")?),
+            "prove_batch" => {
+                let size = session.size_at(req)?;
+                let indices = list(req, "indices")?
+                    .iter()
+                    .map(|v| u64_of(v, "indices"))
+                    .collect::<Res<Vec<u64>>>()?;
+                session.prove_batch(size, &indices)
+            }
+            "verify" | "verify_node" => {
+                let root = node_of(field(req, "root")?, "root")?;
+                let proof = decode(Proof::decode(&hex_field(req, "proof")?))?;
+                let leaf = if op == "verify" {
+                    glue::leaf(&hex_field(req, "data")?, u64_field(req, "value")?)
+                } else {
+                    node_of(field(req, "leaf")?, "leaf")?
+                };
+                verify_single(&root, &proof, &leaf)
+            }
+            "verify_batch" | "verify_batch_nodes" => {
+                let root = node_of(field(req, "root")?, "root")?;
+                let proof = decode(BatchProof::decode(&hex_field(req, "proof")?))?;
+                let leaves = list(req, "leaves")?
+                    .iter()
+                    .map(|l| {
+                        if op == "verify_batch" {
+                            Ok(glue::leaf(
+                                &hex_of(field(l, "data")?, "data")?,
+                                u64_of(field(l, "value")?, "value")?,
+                            ))
+                        } else {
+                            node_of(l, "leaves")
+                        }
+                    })
+                    .collect::<Res<Vec<Node>>>()?;
+                verify_batch(&root, &proof, &leaves)
+            }
+            other => fatal(format!("op {other:?} is not implemented by this adapter")),
         }
     }
 }
 
 /// Serves the protocol on stdin/stdout until stdin ends.
 pub fn serve() {
-    let hello = json!({
+    mmr_adapter_protocol::serve::<Session>(json!({
         "protocol": "mmr-conformance",
         "version": "1",
         "name": LIBRARY,
         "profiles": ["ckb"],
         "ops": OPS,
-    });
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if writeln!(out, "{hello}").and_then(|()| out.flush()).is_err() {
-        return;
-    }
-    let mut session = Session::default();
-    let stdin = std::io::stdin();
-    for line in stdin.lock().split(b'\n') {
-        let Ok(bytes) = line else { return };
-        let text = String::from_utf8_lossy(&bytes);
-        if text.trim().is_empty() {
-            continue;
-        }
-        let resp = respond(&mut session, &text);
-        if writeln!(out, "{resp}").and_then(|()| out.flush()).is_err() {
-            return;
-        }
-    }
+    }));
 }
 
 #[cfg(test)]
@@ -445,7 +325,7 @@ mod tests {
     use super::*;
 
     fn ask(s: &mut Session, line: &str) -> Value {
-        respond(s, line)
+        mmr_adapter_protocol::respond(s, line)
     }
 
     #[test]
