@@ -9,8 +9,8 @@ use crate::ckb::{Error as CkbError, MMRStoreReadOps, leaf_index_to_pos};
 use crate::glue::{self, CkbProof, MemStore, Mmr, VALUE_OVERFLOW};
 use crate::{LIBRARY, convert, library_kind};
 use mmr_adapter_protocol::{
-    Fail, Res, decode, fatal, field, hex_field, hex_of, list, node_of, node_out, trace, u64_field,
-    u64_of,
+    Fail, Res, decode, fatal, field, hex_field, hex_of, list, node_of, node_out, size_at, trace,
+    u64_field, u64_of,
 };
 use mmr_spec::profiles::CKB;
 use mmr_spec::{BatchProof, Node, Proof};
@@ -54,19 +54,6 @@ struct Session {
 // ----- ops -----
 
 impl Session {
-    /// The size of the state `at` names: `current`, or height 0 (the empty genesis state;
-    /// no block is ever committed here), later heights being in the future.
-    fn size_at(&self, req: &Value) -> Res<u64> {
-        let at = field(req, "at")?;
-        if at.as_str() == Some("current") {
-            return Ok(self.size);
-        }
-        match u64_of(at, "at")? {
-            0 => Ok(0),
-            _ => Err(Fail::Kind("future-height")),
-        }
-    }
-
     fn read(&self, pos: u64) -> Res<Node> {
         match (&self.store).get_elem(pos) {
             Ok(Some(n)) => Ok(n),
@@ -252,24 +239,13 @@ impl mmr_adapter_protocol::Session for Session {
     fn handle(&mut self, op: &str, req: &Value) -> Res<Value> {
         let session = self;
         match op {
-            "reset" => {
-                let profile = field(req, "profile")?;
-                if profile.as_str() != Some("ckb") {
-                    return fatal(format!(
-                        "profile {profile}: this adapter implements ckb only"
-                    ));
-                }
-                // `retain` is read for validity; without blocks it has no effect.
-                u64_field(req, "retain")?;
-                *session = Self::default();
-                Ok(json!("unit"))
-            }
+            "reset" => mmr_adapter_protocol::reset_one_profile(session, req, "ckb"),
             "append" => session.append(&hex_field(req, "data")?, u64_field(req, "value")?),
-            "state" => session.state(session.size_at(req)?),
-            "node" => session.node(session.size_at(req)?, u64_field(req, "pos")?),
-            "prove" => session.prove(session.size_at(req)?, u64_field(req, "index")?),
+            "state" => session.state(size_at(req, session.size)?),
+            "node" => session.node(size_at(req, session.size)?, u64_field(req, "pos")?),
+            "prove" => session.prove(size_at(req, session.size)?, u64_field(req, "index")?),
             "prove_batch" => {
-                let size = session.size_at(req)?;
+                let size = size_at(req, session.size)?;
                 let indices = list(req, "indices")?
                     .iter()
                     .map(|v| u64_of(v, "indices"))

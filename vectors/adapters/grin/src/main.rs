@@ -21,8 +21,8 @@ use glue::{Leaf, grin_hash};
 use grin_core::core::merkle_proof::MerkleProof;
 use grin_core::core::pmmr::{self, PMMR, ReadablePMMR, ReadonlyPMMR, VecBackend};
 use mmr_adapter_protocol::{
-    Fail, Res, Session, decode, fatal, field, hex_field, node_of, node_out, trace, u64_field,
-    u64_of,
+    Fail, Res, Session, decode, fatal, field, hex_field, node_of, node_out, size_at, trace,
+    u64_field,
 };
 use mmr_spec::profiles::GRIN;
 use mmr_spec::profiles::grin::{decode_merkle_proof, fold_right_sides};
@@ -55,19 +55,6 @@ impl Default for Grin {
 impl Grin {
     fn size(&self) -> u64 {
         self.values.len() as u64
-    }
-
-    /// The size of the state `at` names: `current`, or height 0 (the empty genesis state;
-    /// no block is ever committed here), later heights being in the future.
-    fn size_at(&self, req: &Value) -> Res<u64> {
-        let at = field(req, "at")?;
-        if at.as_str() == Some("current") {
-            return Ok(self.size());
-        }
-        match u64_of(at, "at")? {
-            0 => Ok(0),
-            _ => Err(Fail::Kind("future-height")),
-        }
     }
 
     fn value(&self, pos: u64) -> Res<u64> {
@@ -266,22 +253,11 @@ fn verify(root: &Node, proof: &Proof, data: &[u8], value: u64) -> Res<Value> {
 impl Session for Grin {
     fn handle(&mut self, op: &str, req: &Value) -> Res<Value> {
         match op {
-            "reset" => {
-                let profile = field(req, "profile")?;
-                if profile.as_str() != Some("grin") {
-                    return fatal(format!(
-                        "profile {profile}: this adapter implements grin only"
-                    ));
-                }
-                // `retain` is read for validity; without blocks it has no effect.
-                u64_field(req, "retain")?;
-                *self = Grin::default();
-                Ok(json!("unit"))
-            }
+            "reset" => mmr_adapter_protocol::reset_one_profile(self, req, "grin"),
             "append" => self.append(&hex_field(req, "data")?, u64_field(req, "value")?),
-            "state" => self.state(self.size_at(req)?),
-            "node" => self.node(self.size_at(req)?, u64_field(req, "pos")?),
-            "prove" => self.prove(self.size_at(req)?, u64_field(req, "index")?),
+            "state" => self.state(size_at(req, self.size())?),
+            "node" => self.node(size_at(req, self.size())?, u64_field(req, "pos")?),
+            "prove" => self.prove(size_at(req, self.size())?, u64_field(req, "index")?),
             "verify" => {
                 let root = node_of(field(req, "root")?, "root")?;
                 let proof = decode(Proof::decode(&hex_field(req, "proof")?))?;

@@ -119,6 +119,34 @@ pub fn decode<T>(r: Result<T, mmr_spec::Error>) -> Res<T> {
     r.map_err(|e| Fail::Kind(e.kind().name()))
 }
 
+/// `reset` for an adapter of one profile and no blocks: checks the profile and reads
+/// `retain` (for validity; without blocks it has no effect), then starts a fresh session.
+pub fn reset_one_profile<S: Default>(session: &mut S, req: &Value, profile: &str) -> Res<Value> {
+    let given = field(req, "profile")?;
+    if given.as_str() != Some(profile) {
+        return fatal(format!(
+            "profile {given}: this adapter implements {profile} only"
+        ));
+    }
+    u64_field(req, "retain")?;
+    *session = S::default();
+    Ok(json!("unit"))
+}
+
+/// The size of the state the field `at` names for an adapter without blocks: `current`
+/// (of size `current`), or height 0 (the empty genesis state; no block is ever
+/// committed), later heights being in the future (`future-height`).
+pub fn size_at(req: &Value, current: u64) -> Res<u64> {
+    let at = field(req, "at")?;
+    if at.as_str() == Some("current") {
+        return Ok(current);
+    }
+    match u64_of(at, "at")? {
+        0 => Ok(0),
+        _ => Err(Fail::Kind("future-height")),
+    }
+}
+
 /// One stderr line per rejected proof: who rejected it and the kind reported (stderr is
 /// not protocol; the runner shows its tail when an adapter misbehaves).
 pub fn trace(who: &str, kind: &Fail) {
