@@ -3,13 +3,13 @@
 //! minima vectors, with the published script addresses (one-leaf roots from a live node,
 //! vectors/minima/roots.yaml) among the failures; the plain wrapper passes them all.
 
+mod common;
+
 use mmr_conform::protocol::{Caps, Got};
 use mmr_conform::report::Status;
-use mmr_conform::run::{Options, Quiet, run};
 use mmr_conform::target::{BuiltinTarget, Failure, Target};
 use mmr_spec::Profile;
 use mmr_vectors::exec::Builtin;
-use mmr_vectors::files;
 use mmr_vectors::model::{Query, VOp};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -39,36 +39,24 @@ bag:
 empty_root: none
 "#;
 
-/// SHA3-256 with the leaf untagged and without its value (`hashObject(data)`).
-const SHA3_UNTAGGED_LEAF: &str = r#"
-profile: minima-sha3-untagged-leaf
-hash: sha3-256
-values: true
-leaf: [data]
-parent:
-  - {bytes: "000101"}
-  - {bytes: "00000020"}
-  - left
-  - {bytes: "00000020"}
-  - right
-  - {int: sum, enc: mini-number}
-bagging: peak-tree
-bag:
-  - {bytes: "000101"}
-  - {bytes: "00000020"}
-  - left
-  - {bytes: "00000020"}
-  - right
-  - {int: sum, enc: mini-number}
-empty_root: none
-"#;
+/// SHA3-256 with the leaf untagged and without its value (`hashObject(data)`): the tagged
+/// layout with only the hash and the leaf changed.
+fn sha3_untagged_leaf() -> String {
+    KECCAK_TAGGED
+        .replace("minima-keccak-tagged", "minima-sha3-untagged-leaf")
+        .replace("keccak-256", "sha3-256")
+        .replace(
+            r#"leaf: [{bytes: "000100"}, data, {int: value, enc: mini-number}]"#,
+            "leaf: [data]",
+        )
+}
 
 /// Registers the declared variants once per process.
 fn register_variants() {
     static DONE: OnceLock<()> = OnceLock::new();
     DONE.get_or_init(|| {
-        for text in [KECCAK_TAGGED, SHA3_UNTAGGED_LEAF] {
-            let p = mmr_vectors::profiles::parse_profile(text).expect("the variant parses");
+        for text in [KECCAK_TAGGED.to_string(), sha3_untagged_leaf()] {
+            let p = mmr_vectors::profiles::parse_profile(&text).expect("the variant parses");
             let p: &'static dyn Profile = Box::leak(Box::new(p));
             mmr_spec::profiles::register(p).expect("a new name");
         }
@@ -119,31 +107,16 @@ impl Target for Mutant {
 /// Runs the minima vectors on the mutant; the ids of the failing cases.
 fn failures(variant: Option<&'static str>) -> BTreeSet<String> {
     register_variants();
-    let vectors = files::load_embedded()
-        .unwrap()
-        .into_iter()
-        .filter(|(n, _)| n.starts_with("minima/"))
-        .collect::<Vec<_>>();
-    assert_eq!(vectors.len(), 6, "the six minima topic files");
-    let opts = Options {
-        vectors,
-        ..Options::default()
-    };
     let mut t = Mutant {
         inner: BuiltinTarget::new(Builtin::Reference),
         variant,
     };
-    let report = run(&mut [&mut t as &mut dyn Target], &opts, &mut Quiet);
+    let report = common::run_files(&mut t, |n| n.starts_with("minima/"), 6);
     assert!(
         report.cases.iter().any(|c| c.status == Status::Pass),
         "the run executes cases"
     );
-    report
-        .cases
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| c.id.clone())
-        .collect()
+    common::failed_ids(&report)
 }
 
 #[test]

@@ -3,13 +3,13 @@
 //! one choice that SPEC.md D21/D23 fixes the other way, and the vectors must catch each with
 //! the named vector; the plain wrapper passes every pruning vector.
 
+mod common;
+
 use mmr_conform::protocol::{Caps, Got};
 use mmr_conform::report::Status;
-use mmr_conform::run::{Options, Quiet, run};
 use mmr_conform::target::{BuiltinTarget, Failure, Target};
 use mmr_spec::{At, ErrorKind};
 use mmr_vectors::exec::Builtin;
-use mmr_vectors::files;
 use mmr_vectors::model::{Query, VOp, VOut};
 use mmr_vectors::num::{Kind, U64};
 use std::collections::BTreeSet;
@@ -139,28 +139,13 @@ impl Target for Mutant {
 
 /// Runs every profile's pruning vectors on the mutant; the ids of the failing cases.
 fn failures(variant: Option<&'static str>) -> BTreeSet<String> {
-    let vectors = files::load_embedded()
-        .unwrap()
-        .into_iter()
-        .filter(|(n, _)| n.ends_with("/pruning.yaml"))
-        .collect::<Vec<_>>();
-    assert!(vectors.len() >= 5, "the profiles' pruning files");
-    let opts = Options {
-        vectors,
-        ..Options::default()
-    };
     let mut t = Mutant::new(variant);
-    let report = run(&mut [&mut t as &mut dyn Target], &opts, &mut Quiet);
+    let report = common::run_files(&mut t, |n| n.ends_with("/pruning.yaml"), 5);
     assert!(
         report.cases.iter().all(|c| c.status != Status::Skip),
         "the reference runs every op"
     );
-    report
-        .cases
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| c.id.clone())
-        .collect()
+    common::failed_ids(&report)
 }
 
 #[test]

@@ -161,22 +161,9 @@ def d13_of(proof, pos):
     from the positions while verifying; the mountain sides are read from mmr.py's own
     `tree_pos_height`, as its `gen_proof` does."""
     size = proof.mmr_size
-    peaks = get_peaks(size)
-    path, p, height = [], pos, 0
-    while p not in peaks:
-        if height > 64:
-            raise BadRequest(f"position {pos} reaches no peak of size {size}")
-        if tree_pos_height(p + 1) > tree_pos_height(p):
-            path.append(0)  # a right child: the sibling is the left operand
-            p += 1
-        else:
-            path.append(1)
-            p += 2 << height
-        height += 1
-    k = peaks.index(p)
-    if p != peaks[-1]:
-        path.append(1)  # (right, the bag of the peaks to the right)
-    path += [0] * k  # (left, p_{k-1}), ..., (left, p_0)
+    path = sides_of(size, pos)
+    if path is None:
+        raise BadRequest(f"position {pos} reaches no peak of size {size}")
     if len(path) != len(proof.proof):
         raise BadRequest(f"gen_proof gave {len(proof.proof)} items where the shape of "
                          f"({size}, {pos}) has {len(path)}")
