@@ -14,48 +14,33 @@ use mmr_vectors::model::{Query, VOp};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-/// Minima's tagged layout (vectors/profiles/builtin/minima.yaml) hashed with Keccak-256,
-/// the hash spec/DIALECTS.md named before issue 17.
-const KECCAK_TAGGED: &str = r#"
-profile: minima-keccak-tagged
-hash: keccak-256
-values: true
-leaf: [{bytes: "000100"}, data, {int: value, enc: mini-number}]
-parent:
-  - {bytes: "000101"}
-  - {bytes: "00000020"}
-  - left
-  - {bytes: "00000020"}
-  - right
-  - {int: sum, enc: mini-number}
-bagging: peak-tree
-bag:
-  - {bytes: "000101"}
-  - {bytes: "00000020"}
-  - left
-  - {bytes: "00000020"}
-  - right
-  - {int: sum, enc: mini-number}
-empty_root: none
-"#;
+/// The built-in `minima` profile as a profile file (v1.0.45's tagged layout).
+const MINIMA_FILE: &str = include_str!("../../vectors/profiles/builtin/minima.yaml");
+
+/// The tagged layout hashed with Keccak-256, the hash spec/DIALECTS.md named before
+/// issue 17.
+fn keccak_tagged() -> String {
+    assert!(MINIMA_FILE.contains("\nhash: sha3-256\n"));
+    MINIMA_FILE
+        .replace("profile: minima\n", "profile: minima-keccak-tagged\n")
+        .replace("\nhash: sha3-256\n", "\nhash: keccak-256\n")
+}
 
 /// SHA3-256 with the leaf untagged and without its value (`hashObject(data)`): the tagged
-/// layout with only the hash and the leaf changed.
+/// layout with only the leaf changed.
 fn sha3_untagged_leaf() -> String {
-    KECCAK_TAGGED
-        .replace("minima-keccak-tagged", "minima-sha3-untagged-leaf")
-        .replace("keccak-256", "sha3-256")
-        .replace(
-            r#"leaf: [{bytes: "000100"}, data, {int: value, enc: mini-number}]"#,
-            "leaf: [data]",
-        )
+    let leaf = r#"leaf: [{bytes: "000100"}, data, {int: value, enc: mini-number}]"#;
+    assert!(MINIMA_FILE.contains(leaf));
+    MINIMA_FILE
+        .replace("profile: minima\n", "profile: minima-sha3-untagged-leaf\n")
+        .replace(leaf, "leaf: [data]")
 }
 
 /// Registers the declared variants once per process.
 fn register_variants() {
     static DONE: OnceLock<()> = OnceLock::new();
     DONE.get_or_init(|| {
-        for text in [KECCAK_TAGGED.to_string(), sha3_untagged_leaf()] {
+        for text in [keccak_tagged(), sha3_untagged_leaf()] {
             let p = mmr_vectors::profiles::parse_profile(&text).expect("the variant parses");
             let p: &'static dyn Profile = Box::leak(Box::new(p));
             mmr_spec::profiles::register(p).expect("a new name");

@@ -149,7 +149,7 @@ pub fn decode_merkle_proof(bytes: &[u8], pos: u64) -> Result<Proof, Error> {
 /// Grin's `peak_map_height`: for `n` taken as a size, the bitmap of perfect-tree peaks peeled
 /// greedily from the top and the remainder (SPEC.md D2: for a position, the remainder is its
 /// height; D4: for a size, remainder 0 means valid and the bitmap is the leaf count).
-fn peak_map_height(mut n: u64) -> (u64, u64) {
+pub fn peak_map_height(mut n: u64) -> (u64, u64) {
     if n == 0 {
         return (0, 0);
     }

@@ -21,6 +21,7 @@
 //! and its flag would be false.
 
 use super::*;
+use mmr_spec::profiles::grin::peak_map_height;
 use mmr_spec::{Profile, Side, Step};
 
 /// The flag of each library, with the versions the adapters run.
@@ -207,24 +208,6 @@ fn ckb_over_long_path(c: &mut Cases) {
 
 // ----- grin_core 5.5.2 -----
 
-/// `pmmr::peak_map_height`: the leaf count and the height left over.
-fn grin_peak_map_height(mut size: u64) -> (u64, u64) {
-    if size == 0 {
-        return (0, 0);
-    }
-    let mut peak_size = u64::MAX >> size.leading_zeros();
-    let mut peak_map = 0u64;
-    while peak_size != 0 {
-        peak_map <<= 1;
-        if size >= peak_size {
-            size -= peak_size;
-            peak_map |= 1;
-        }
-        peak_size >>= 1;
-    }
-    (peak_map, size)
-}
-
 /// `pmmr::peaks`: the peak positions, or none for an invalid size.
 fn grin_peaks(size: u64) -> Vec<u64> {
     if size == 0 {
@@ -247,7 +230,7 @@ fn grin_peaks(size: u64) -> Vec<u64> {
 
 /// `pmmr::family`: (parent, sibling), wrapping as grin's release build does.
 fn grin_family(pos: u64) -> (u64, u64) {
-    let (peak_map, height) = grin_peak_map_height(pos);
+    let (peak_map, height) = peak_map_height(pos);
     let peak = 1u64 << height;
     if peak_map & peak != 0 {
         (
@@ -263,7 +246,7 @@ fn grin_family(pos: u64) -> (u64, u64) {
 }
 
 fn grin_is_left_sibling(pos: u64) -> bool {
-    let (peak_map, height) = grin_peak_map_height(pos);
+    let (peak_map, height) = peak_map_height(pos);
     peak_map & (1u64 << height) == 0
 }
 
