@@ -3,11 +3,12 @@
 //! sha3, its single-buffer keccak-asm or its single-buffer sha3);
 //! the reference and the optimized implementation run them in lock step
 //! (`mmr_harness::Pair`, ops resolved against the current state as in the proptest
-//! suites). After every op the outcome and the cheap observables are compared, after the
-//! last op every observable (`Pair::light`: proofs are compared on the final state, which
-//! is the last state of every prefix libFuzzer tries). Any disagreement panics with the
-//! harness's report (the shortest failing prefix, found by a replay with full checks after
-//! every op, and both values).
+//! suites). After every op its outcome and what it can have changed are compared, after
+//! the last op every observable (`Pair::light`: nodes of older blocks, proofs and the
+//! client's proofs are compared on the final state, which is the last state of every
+//! prefix libFuzzer tries). Any disagreement panics with the harness's report (the
+//! shortest failing prefix, found by a replay with full checks after every op, and both
+//! values).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

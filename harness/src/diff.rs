@@ -1,6 +1,6 @@
 //! Lock-step execution of one op sequence on both implementations.
 
-use crate::observe::{Limits, Snapshot, observe_with};
+use crate::observe::{Depth, Label, Limits, Snapshot, depth_after, observe_with};
 use crate::subjects::{DynProfile, OptSubject, RefSubject};
 use mmr_spec::ops::{Executor, Op, Outcome};
 use mmr_spec::{At, BlockOp, Config, Node, ProofDb, profiles};
@@ -104,16 +104,19 @@ impl Pair {
         }
     }
 
-    /// Light checks, for the fuzz target: after each op the outcome and the cheap
-    /// observables are compared (bookkeeping, prune list, every state's summary with root
-    /// and peaks, leaf set, nodes, unspent flags, MMR set, the client's summary:
-    /// [`observe_with`] without proofs); [`Pair::finish`] compares everything, proofs,
-    /// batch proofs, the client's proofs and the oracles included, on the final state. Any
-    /// difference, light or final, is reported as in the default mode: the ops are replayed
-    /// on a fresh pair that compares everything after every op, which finds the shortest
-    /// failing prefix. Every state an input reaches is also the final state of its prefix,
-    /// an input libFuzzer derives by truncation, so no observable goes uncompared; a run
-    /// only compares each state's proofs in the execution that ends there.
+    /// Light checks, for the fuzz target: after each op its outcome and what the op can
+    /// have changed are compared ([`depth_after`]: nothing more after a read or a
+    /// verification, which take `&self`; the working state with its nodes, leaf set and
+    /// unspent flags, bookkeeping and prune list after an append, update or spend, which
+    /// change no committed block (D19); also every committed block's summary (root, peaks)
+    /// and MMR set after a commit, apply-block, rewind, compaction or un-pruning; the
+    /// client's summary after a client op). [`Pair::finish`] compares everything, every
+    /// retained state's nodes, proofs and batch proofs, the client's proofs and the oracles
+    /// included, on the final state. Any difference, light or final, is reported as in the
+    /// default mode: the ops are replayed on a fresh pair that compares everything after
+    /// every op, which finds the shortest failing prefix. Every state an input reaches is
+    /// also the final state of its prefix, an input libFuzzer derives by truncation, so no
+    /// observable goes uncompared; a run only compares in full the state it ends in.
     pub fn light(mut self) -> Self {
         self.light = true;
         self
@@ -136,7 +139,7 @@ impl Pair {
     /// [`Pair::light`]); otherwise nothing (every op was checked in full).
     pub fn finish(&mut self) -> Result<(), Mismatch> {
         if self.light {
-            let r = self.check_with(true);
+            let r = self.check_with(Depth::Full);
             return r.map_err(|m| self.replay(m));
         }
         Ok(())
@@ -172,14 +175,19 @@ impl Pair {
 
     /// Compares the whole observable state of both (also run before the first op).
     pub fn check(&mut self) -> Result<(), Mismatch> {
-        self.check_with(!self.light)
+        let depth = if self.light {
+            Depth::NoProofs
+        } else {
+            Depth::Full
+        };
+        self.check_with(depth)
             .map_err(|m| if self.light { self.replay(m) } else { m })
     }
 
-    /// Compares the observable state (with proofs if `proofs`).
-    fn check_with(&mut self, proofs: bool) -> Result<(), Mismatch> {
-        let a = observe_with(&mut self.reference, self.limits, proofs);
-        let b = observe_with(&mut self.optimized, self.limits, proofs);
+    /// Compares the observable state to this depth.
+    fn check_with(&mut self, depth: Depth) -> Result<(), Mismatch> {
+        let a = observe_with(&mut self.reference, self.limits, depth);
+        let b = observe_with(&mut self.optimized, self.limits, depth);
         self.compare(&a, &b)?;
         if self.cache_proofs {
             self.remember_proofs();
@@ -191,15 +199,15 @@ impl Pair {
         for i in 0..a.entries.len().max(b.entries.len()) {
             match (a.entries.get(i), b.entries.get(i)) {
                 (Some((la, oa)), Some((lb, ob))) if la == lb && oa == ob => {
-                    if la.starts_with("INVARIANT") {
-                        return Err(self.mismatch(la.clone(), show(oa), show(ob)));
+                    if la.is_invariant() {
+                        return Err(self.mismatch(la.to_string(), show(oa), show(ob)));
                     }
                 }
                 (Some((la, oa)), Some((lb, ob))) if la == lb => {
-                    return Err(self.mismatch(la.clone(), show(oa), show(ob)));
+                    return Err(self.mismatch(la.to_string(), show(oa), show(ob)));
                 }
                 (ea, eb) => {
-                    let d = |e: Option<&(String, Outcome)>| match e {
+                    let d = |e: Option<&(Label, Outcome)>| match e {
                         Some((l, o)) => format!("{l}: {}", show(o)),
                         None => "(nothing more)".into(),
                     };
@@ -359,7 +367,11 @@ impl Pair {
             let m = self.mismatch("the op's outcome".into(), show(&a), show(&b));
             return Err(if self.light { self.replay(m) } else { m });
         }
-        self.check()?;
+        if !self.light {
+            self.check()?;
+        } else if let Some(depth) = depth_after(op) {
+            self.check_with(depth).map_err(|m| self.replay(m))?;
+        }
         Ok(a)
     }
 }

@@ -18,8 +18,39 @@
 
 use mmr_spec::{At, Error, MmrSet, Node, Proof, StateInfo};
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::Hash;
+use std::collections::HashMap as StdMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// A multiplicative hasher for the memo's small integer keys (positions, heights, leaf
+/// indices): no protection against chosen collisions is needed here, and SipHash was a
+/// visible part of a fuzz execution.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+    fn write_isize(&mut self, v: isize) {
+        self.write_u64(v as u64);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+}
+
+type HashMap<K, V> = StdMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 /// The memoized answers of one database state.
 #[derive(Default)]

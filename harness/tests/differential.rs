@@ -168,6 +168,41 @@ proptest! {
     }
 }
 
+/// Light mode leaves the state unchecked after a read (it cannot change it) and still finds,
+/// in `finish`, a difference that no per-op check looked at: here one planted directly in
+/// the optimized database (a leaf's value changed behind the harness's back, in the grin
+/// profile, whose hashes do not commit to values) after the last mutation.
+#[test]
+fn light_mode_finds_at_the_end_what_a_read_did_not_look_at() {
+    use mmr_harness::Pair;
+    use mmr_spec::ProofDb;
+    let config = Config { retain: 2 };
+    let mut pair = Pair::new(&profiles::GRIN, config).light();
+    pair.check().unwrap();
+    for op in [
+        Op::Append {
+            data: b"a".to_vec(),
+            value: 5,
+        },
+        Op::Commit,
+        Op::Append {
+            data: b"b".to_vec(),
+            value: 7,
+        },
+    ] {
+        let _ = pair.step(&op).unwrap();
+    }
+    pair.optimized.subject.db.update(1, b"b", 8).unwrap();
+    // The read's own outcome agrees, and light mode looks no further after a read.
+    let _ = pair.step(&Op::Info).unwrap();
+    let m = pair.finish().unwrap_err();
+    assert!(m.what.contains("current"), "{m}");
+    assert!(
+        m.reference.contains('7') && m.optimized.contains('8'),
+        "{m}"
+    );
+}
+
 /// The fuzz target's mode (light checks after every op, everything on the final state,
 /// the reference's reads memoized) agrees with the full mode on random sequences.
 #[test]

@@ -144,16 +144,23 @@ pub fn exists(a: Addr, n: u64) -> bool {
 
 /// D6: the peaks of an MMR of `n` leaves, left (highest) to right: for each set bit h of
 /// n, in decreasing order, the node (h, floor(n / 2^h) - 1).
+///
+/// The set bits are taken from `n` one at a time, highest first (the highest set bit of
+/// the rest is `63 - leading_zeros`), rather than by testing all 64 rows: the same list,
+/// and the harness calls this for every state, root and proof it reads.
 pub fn peaks(n: u64) -> Vec<Addr> {
-    let n = u128::from(n);
-    (0..=MAX_ROW)
-        .rev()
-        .filter(|&h| (n / pow2(h)) % 2 == 1)
-        .filter_map(|h| {
-            let entry = u64::try_from(n / pow2(h) - 1).ok()?;
-            Some(Addr { row: h, entry })
-        })
-        .collect()
+    let mut peaks = Vec::with_capacity(n.count_ones() as usize);
+    let mut rest = n;
+    while rest != 0 {
+        let h = 63 - rest.leading_zeros();
+        rest -= 2u64.pow(h);
+        // Bit h of n is set, so n / 2^h >= 1.
+        peaks.push(Addr {
+            row: h,
+            entry: n / 2u64.pow(h) - 1,
+        });
+    }
+    peaks
 }
 
 /// D6: the peaks of a size, as positions, or `None` if the size is invalid.
@@ -294,5 +301,36 @@ mod tests {
         }
         assert_eq!(parent_pos(u64::MAX - 1), None);
         assert_eq!(sibling_pos(u64::MAX - 1), None);
+    }
+
+    /// D6 read literally: every row h from 63 down whose bit of n is set.
+    fn peaks_by_rows(n: u64) -> Vec<Addr> {
+        (0..=MAX_ROW)
+            .rev()
+            .filter(|&h| (u128::from(n) / pow2(h)) % 2 == 1)
+            .map(|h| Addr {
+                row: h,
+                entry: n / 2u64.pow(h) - 1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn peaks_are_the_set_bits_of_the_leaf_count() {
+        let edges = [MAX_LEAVES, MAX_LEAVES - 1, u64::MAX, u64::MAX - 1, 1 << 62];
+        for n in (0..5000u64).chain(edges) {
+            assert_eq!(peaks(n), peaks_by_rows(n), "n = {n}");
+        }
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            assert_eq!(peaks(x), peaks_by_rows(x), "n = {x}");
+        }
+        assert_eq!(
+            peaks(11),
+            [(3, 0), (1, 4), (0, 10)].map(|(row, entry)| Addr { row, entry })
+        );
     }
 }
