@@ -159,9 +159,10 @@ impl Snapshot {
     }
 }
 
-/// Reads the observables of a state: its summary, and unless `summary_only` its leaf set,
-/// every node, every leaf's unspent flag, and (if `proofs`) every leaf's proof (and that
-/// the proof verifies) and a batch proof of all leaves.
+/// Reads the observables of a state to `depth`: its summary; then, for the working state
+/// at every depth and for a block at `Full` and `NoProofs`, its leaf set, every node and
+/// every leaf's unspent flag; and at `Full` every leaf's proof (and that the proof
+/// verifies) and a batch proof of all leaves.
 fn observe_state<S: Subject>(
     snap: &mut Snapshot,
     ex: &mut Executor<S>,

@@ -8,6 +8,7 @@ use crate::member::{prefix_of, section_file_names};
 use crate::store::RECORD;
 use mmr_optimized::index;
 use mmr_spec::{Hash, Node};
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
@@ -239,15 +240,8 @@ impl JFile {
             }
             let end = (off + bytes.len() as u64).min(self.len);
             let mut old = Vec::with_capacity((end - off) as usize);
-            let mut at = *off;
-            while at < end {
-                let c = at / CHUNK;
-                let upto = end.min((c + 1) * CHUNK);
-                let chunk = chunks.get(self, c)?;
-                old.extend_from_slice(
-                    &chunk[(at - c * CHUNK) as usize..(upto - c * CHUNK) as usize],
-                );
-                at = upto;
+            for (c, a, b) in chunk_spans(*off, end) {
+                old.extend_from_slice(&chunks.get(self, c)?[a..b]);
             }
             out.push((*off, old));
         }
@@ -274,8 +268,9 @@ impl JFile {
         self.len = ch.new_len;
         let count = ch.new_len.div_ceil(CHUNK);
         self.crcs.resize(count as usize, 0);
-        // (chunk, offset in the chunk, bytes), in the writes' order within each chunk.
-        let mut pieces: Vec<(u64, u64, &[u8])> = Vec::new();
+        // Touched chunk -> (offset in the chunk, bytes), in the writes' order (the later of
+        // two overlapping writes wins), and the chunks whose length changed.
+        let mut dirty: BTreeMap<u64, Vec<(usize, &[u8])>> = BTreeMap::new();
         for (off, bytes) in &ch.writes {
             let end = off + bytes.len() as u64;
             if end > ch.new_len {
@@ -285,52 +280,30 @@ impl JFile {
                     "a write goes past the file's new length",
                 ));
             }
-            let mut at = *off;
-            while at < end {
-                let c = at / CHUNK;
-                let upto = end.min((c + 1) * CHUNK);
-                pieces.push((
-                    c,
-                    at - c * CHUNK,
-                    &bytes[(at - off) as usize..(upto - off) as usize],
-                ));
-                at = upto;
+            let mut from = 0;
+            for (c, a, b) in chunk_spans(*off, end) {
+                dirty
+                    .entry(c)
+                    .or_default()
+                    .push((a, &bytes[from..from + b - a]));
+                from += b - a;
             }
         }
-        // A stable sort keeps overlapping writes in their order: the later one wins.
-        pieces.sort_by_key(|p| p.0);
-        // Chunks whose length changed, with or without writes.
         let lo = old.min(ch.new_len) / CHUNK;
         let hi = old.max(ch.new_len).div_ceil(CHUNK);
-        let mut resized = (lo..hi.min(count)).peekable();
-        let mut i = 0;
-        loop {
-            let next_piece = pieces.get(i).map(|p| p.0);
-            let c = match (next_piece, resized.peek().copied()) {
-                (None, None) => break,
-                (Some(a), Some(b)) => a.min(b),
-                (Some(a), None) => a,
-                (None, Some(b)) => b,
-            };
-            while resized.peek().is_some_and(|&r| r <= c) {
-                resized.next();
-            }
-            let j = pieces[i..]
-                .iter()
-                .position(|p| p.0 != c)
-                .map_or(pieces.len(), |k| i + k);
-            let here = &pieces[i..j];
-            i = j;
+        for c in lo..hi.min(count) {
+            dirty.entry(c).or_default();
+        }
+        for (c, here) in dirty {
             let off = c * CHUNK;
             let n = CHUNK.min(ch.new_len - off) as usize;
-            let mut buf = if covers(here, n) {
+            let mut buf = if covers(&here, n) {
                 vec![0u8; n]
             } else {
                 read_at(&self.file, &self.name, off, n as u64)?
             };
             let (mut first, mut last) = (n, 0);
-            for &(_, o, b) in here {
-                let o = o as usize;
+            for &(o, b) in &here {
                 buf[o..o + b.len()].copy_from_slice(b);
                 first = first.min(o);
                 last = last.max(o + b.len());
@@ -350,11 +323,8 @@ impl JFile {
 }
 
 /// Whether the pieces (offsets in a chunk of `n` bytes, in any order) cover all of it.
-fn covers(pieces: &[(u64, u64, &[u8])], n: usize) -> bool {
-    let mut spans: Vec<(usize, usize)> = pieces
-        .iter()
-        .map(|&(_, o, b)| (o as usize, o as usize + b.len()))
-        .collect();
+fn covers(pieces: &[(usize, &[u8])], n: usize) -> bool {
+    let mut spans: Vec<(usize, usize)> = pieces.iter().map(|&(o, b)| (o, o + b.len())).collect();
     spans.sort_unstable();
     let mut reach = 0;
     for (a, b) in spans {
@@ -364,6 +334,21 @@ fn covers(pieces: &[(u64, u64, &[u8])], n: usize) -> bool {
         reach = reach.max(b);
     }
     reach >= n
+}
+
+/// The byte range `from..to` of a file cut at chunk boundaries: (chunk, start, end), the
+/// start and end as offsets within the chunk.
+fn chunk_spans(from: u64, to: u64) -> impl Iterator<Item = (u64, usize, usize)> {
+    let mut at = from;
+    std::iter::from_fn(move || {
+        (at < to).then(|| {
+            let c = at / CHUNK;
+            let upto = to.min((c + 1) * CHUNK);
+            let span = (c, (at - c * CHUNK) as usize, (upto - c * CHUNK) as usize);
+            at = upto;
+            span
+        })
+    })
 }
 
 /// The committed chunks of one file read so far (for [`JFile::undo_ranges`]).
