@@ -118,6 +118,32 @@ fn load_vectors(
     Ok(loaded)
 }
 
+/// The loaded vectors, plus the vectors of each profile file's dialect that none of them
+/// covers, generated in memory from the reference (`<profile>/<topic>.yaml`), so a dialect
+/// declared in a file is tested whole without writing anything.
+fn with_generated(
+    mut loaded: Vec<(String, VectorFile)>,
+    profiles: &[&'static str],
+) -> Result<Vec<(String, VectorFile)>, String> {
+    for name in profiles {
+        let covered = loaded
+            .iter()
+            .any(|(_, f)| matches!(f, VectorFile::Ops(o) if o.profile == *name));
+        if covered
+            || mmr_vectors::profiles::all()
+                .iter()
+                .any(|p| p.name() == *name)
+        {
+            continue;
+        }
+        let p = mmr_vectors::model::profile_named(name)?;
+        for g in mmr_vectors::generate::generate_profile(p)? {
+            loaded.push((g.path, g.file));
+        }
+    }
+    Ok(loaded)
+}
+
 /// A progress bar on a terminal's stderr, hidden otherwise.
 struct Bar {
     pb: ProgressBar,
@@ -235,9 +261,17 @@ pub fn conform(a: ConformArgs) -> ExitCode {
     if let Err(e) = Options::check_excluded(&a.exclude_ops) {
         return usage(e);
     }
+    let mut own_profiles = Vec::new();
     for f in &a.profile_files {
-        if let Err(e) = mmr_vectors::profiles::load_file(f) {
-            return usage(e);
+        match mmr_vectors::profiles::load_file(f) {
+            Ok(name) => own_profiles.push(name),
+            Err(e) => return usage(e),
+        }
+    }
+    if let Some(d) = &a.dir {
+        match mmr_vectors::profiles::load_dir(d) {
+            Ok(names) => own_profiles.extend(names),
+            Err(e) => return usage(e),
         }
     }
     if let Some(p) = &a.profile
@@ -261,7 +295,9 @@ pub fn conform(a: ConformArgs) -> ExitCode {
     let vectors = if a.no_vectors {
         Vec::new()
     } else {
-        match load_vectors(&a.vector_files, a.dir.as_deref(), &mut report) {
+        match load_vectors(&a.vector_files, a.dir.as_deref(), &mut report)
+            .and_then(|l| with_generated(l, &own_profiles))
+        {
             Ok(l) => l,
             Err(e) => return usage(e),
         }

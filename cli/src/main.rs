@@ -52,11 +52,18 @@ enum Cmd {
 
 #[derive(Subcommand)]
 enum VectorsCmd {
-    /// Write every vector file from the reference (deterministic).
+    /// Write every vector file from the reference (deterministic): the shipped profiles'
+    /// and those of `DIR/profiles/*.yaml`, or with --profile-file only that profile's.
     Generate {
-        /// The vectors directory (default: this source tree's `vectors/`).
-        #[arg(long, default_value_os_t = files::source_dir())]
-        dir: PathBuf,
+        /// The vectors directory (default: the `vectors/` directory of the source tree `mmr`
+        /// was built from, where it still exists; with --profile-file, the current
+        /// directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Generate only this profile file's dialect, every topic, into DIR/<profile>/
+        /// (repeatable; SCHEMA.md "Profile files").
+        #[arg(long = "profile-file", value_name = "FILE")]
+        profile_files: Vec<PathBuf>,
         /// Write nothing; exit 1 if regenerating would change a file.
         #[arg(long)]
         check: bool,
@@ -88,9 +95,12 @@ pub(crate) struct OutArgs {
 
 #[derive(Args)]
 struct LeavesArgs {
-    /// Hash profile (dialect).
-    #[arg(long, default_value = "default")]
-    profile: String,
+    /// Hash profile (dialect) [default: the profile file's, else `default`].
+    #[arg(long)]
+    profile: Option<String>,
+    /// Load a declarative profile file (SCHEMA.md, "Profile files") and use its dialect.
+    #[arg(long = "profile-file", value_name = "FILE")]
+    profile_file: Option<PathBuf>,
     /// JSON output.
     #[arg(long)]
     json: bool,
@@ -167,7 +177,11 @@ fn main() -> ExitCode {
         }
     };
     match cli.cmd {
-        Cmd::Vectors(VectorsCmd::Generate { dir, check }) => generate(&dir, check),
+        Cmd::Vectors(VectorsCmd::Generate {
+            dir,
+            profile_files,
+            check,
+        }) => generate(dir, &profile_files, check),
         Cmd::Vectors(VectorsCmd::Check {
             files,
             dir,
@@ -184,31 +198,75 @@ fn main() -> ExitCode {
     }
 }
 
-fn generate(dir: &std::path::Path, check_only: bool) -> ExitCode {
-    if check_only {
-        let rendered = match files::rendered() {
-            Ok(r) => r,
+/// `mmr vectors generate`: what to generate (every shipped profile plus the directory's
+/// own profile files, or only the given profile files), then write or check it.
+fn generate(dir: Option<PathBuf>, profile_files: &[PathBuf], check_only: bool) -> ExitCode {
+    use mmr_vectors::generate::{Generated, disk, generate_all, generate_profile};
+    let profile_of = |name: &str| {
+        mmr_spec::profiles::by_name(name).ok_or_else(|| format!("profile {name:?} vanished"))
+    };
+    let (dir, generated): (PathBuf, Result<Vec<Generated>, String>) = if profile_files.is_empty() {
+        let dir = match dir {
+            Some(d) => d,
+            None if files::source_dir().is_dir() => files::source_dir(),
+            None => {
+                return usage(
+                    "give --dir: the source tree this mmr was built from is not here (or --profile-file FILE for one dialect)",
+                );
+            }
+        };
+        let own = match mmr_vectors::profiles::load_dir(&dir) {
+            Ok(names) => names,
             Err(e) => return usage(e),
         };
-        let stale: Vec<String> = rendered
-            .into_iter()
-            .filter(|(rel, text)| {
-                std::fs::read_to_string(dir.join(rel)).ok().as_deref() != Some(text.as_str())
-            })
-            .map(|(rel, _)| rel)
+        let shipped: Vec<&str> = mmr_vectors::profiles::all()
+            .iter()
+            .map(|p| p.name())
             .collect();
+        let generated = generate_all().and_then(|mut all| {
+            for name in own.iter().filter(|n| !shipped.contains(n)) {
+                all.extend(generate_profile(profile_of(name)?)?);
+            }
+            Ok(all)
+        });
+        (dir, generated)
+    } else {
+        let mut names = Vec::new();
+        for f in profile_files {
+            match mmr_vectors::profiles::load_file(f) {
+                Ok(n) => names.push(n),
+                Err(e) => return usage(e),
+            }
+        }
+        let generated = names.iter().try_fold(Vec::new(), |mut all, name| {
+            all.extend(generate_profile(profile_of(name)?)?);
+            Ok::<_, String>(all)
+        });
+        (dir.unwrap_or_else(|| PathBuf::from(".")), generated)
+    };
+    let rendered = match generated.and_then(|g| disk::render_all(&g)) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    if check_only {
+        let stale = disk::stale(&dir, &rendered);
         if stale.is_empty() {
-            say!("vectors are up to date");
+            say!(
+                "vectors are up to date ({} file(s) under {})",
+                rendered.len(),
+                dir.display()
+            );
             return ExitCode::SUCCESS;
         }
         eprintln!("mmr: regenerating would change: {}", stale.join(", "));
         return ExitCode::from(1);
     }
-    match files::write_all(dir) {
+    match disk::write(&dir, &rendered) {
         Ok(changed) => {
             say!(
-                "wrote {} file(s) under {}{}",
+                "wrote {} of {} file(s) under {}{}",
                 changed.len(),
+                rendered.len(),
                 dir.display(),
                 if changed.is_empty() {
                     " (all up to date)"
@@ -230,6 +288,16 @@ fn generate(dir: &std::path::Path, check_only: bool) -> ExitCode {
 /// A shipped, shipped-file or registered profile, or exit 2 naming the known ones.
 fn profile_named(name: &str) -> Result<&'static dyn Profile, ExitCode> {
     mmr_vectors::model::profile_named(name).map_err(usage)
+}
+
+/// The profile of a leaves command: `--profile`, else the `--profile-file`'s, else
+/// `default`; the file is loaded first, so `--profile` may name it.
+fn leaves_profile(a: &LeavesArgs) -> Result<&'static dyn Profile, ExitCode> {
+    let from_file = match &a.profile_file {
+        Some(f) => Some(mmr_vectors::profiles::load_file(f).map_err(usage)?),
+        None => None,
+    };
+    profile_named(a.profile.as_deref().or(from_file).unwrap_or("default"))
 }
 
 /// The leaves from the arguments, or from stdin (one per line; blank lines and `#`
@@ -303,7 +371,7 @@ fn minima_root(p: &'static dyn mmr_spec::Profile, a: LeavesArgs) -> ExitCode {
 }
 
 fn root(a: LeavesArgs) -> ExitCode {
-    let p = match profile_named(&a.profile) {
+    let p = match leaves_profile(&a) {
         Ok(p) => p,
         Err(c) => return c,
     };
@@ -333,7 +401,7 @@ fn root(a: LeavesArgs) -> ExitCode {
 }
 
 fn peaks(a: LeavesArgs) -> ExitCode {
-    let p = match profile_named(&a.profile) {
+    let p = match leaves_profile(&a) {
         Ok(p) => p,
         Err(c) => return c,
     };
@@ -361,7 +429,7 @@ fn peaks(a: LeavesArgs) -> ExitCode {
 }
 
 fn prove(a: ProveArgs) -> ExitCode {
-    let p = match profile_named(&a.leaves.profile) {
+    let p = match leaves_profile(&a.leaves) {
         Ok(p) => p,
         Err(c) => return c,
     };
@@ -387,7 +455,7 @@ fn prove(a: ProveArgs) -> ExitCode {
 }
 
 fn verify(a: VerifyArgs) -> ExitCode {
-    let p = match profile_named(&a.leaves.profile) {
+    let p = match leaves_profile(&a.leaves) {
         Ok(p) => p,
         Err(c) => return c,
     };

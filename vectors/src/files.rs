@@ -1,7 +1,6 @@
 //! The vector files: embedded in this crate at build time (so an installed binary carries
-//! them) or read from a directory, and written by the generator.
+//! them) or read from a directory. The generator writes them ([`crate::generate::disk`]).
 
-use crate::generate::{generate_all, render};
 use crate::model::{VectorFile, parse};
 use std::path::{Path, PathBuf};
 
@@ -101,31 +100,4 @@ pub fn display_name(dir: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .to_string_lossy()
         .into_owned()
-}
-
-/// Every generated file as (relative path, YAML text).
-pub fn rendered() -> Result<Vec<(String, String)>, String> {
-    generate_all()?
-        .iter()
-        .map(|g| Ok((g.path.clone(), render(g)?)))
-        .collect()
-}
-
-/// Writes every generated file under `dir`; returns the paths whose content changed.
-pub fn write_all(dir: &Path) -> Result<Vec<String>, String> {
-    let mut changed = Vec::new();
-    for (rel, text) in rendered()? {
-        let path = dir.join(&rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        let old = std::fs::read_to_string(&path).ok();
-        if old.as_deref() != Some(text.as_str()) {
-            std::fs::write(&path, &text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            changed.push(rel);
-        }
-    }
-    Ok(changed)
 }

@@ -214,6 +214,38 @@ pub fn load_file(path: &Path) -> Result<&'static str, String> {
     register_text(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Registers every `*.yaml` profile file in `dir/profiles/` (a vectors directory's own
+/// dialects), in name order; returns their profile names. A file identical to a shipped
+/// one stands for that profile; one whose name is taken by another profile is an error
+/// naming the file. A directory without `profiles/` has none.
+pub fn load_dir(dir: &Path) -> Result<Vec<&'static str>, String> {
+    let sub = dir.join("profiles");
+    if !sub.is_dir() {
+        return Ok(Vec::new());
+    }
+    let rd = std::fs::read_dir(&sub).map_err(|e| format!("cannot read {}: {e}", sub.display()))?;
+    let mut paths: Vec<_> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    paths.sort();
+    ensure_shipped();
+    let mut out = Vec::new();
+    for path in paths {
+        let text = crate::files::read_text(&path)?;
+        let shipped = crate::files::embedded_profiles()
+            .iter()
+            .find(|(_, t)| *t == text)
+            .and_then(|_| parse_parts(&text).ok())
+            .and_then(|p| mmr_spec::profiles::by_name(&p.name));
+        match shipped {
+            Some(p) => out.push(p.name()),
+            None => out.push(register_text(&text).map_err(|e| format!("{}: {e}", path.display()))?),
+        }
+    }
+    Ok(out)
+}
+
 fn register_text(text: &str) -> Result<&'static str, String> {
     ensure_shipped();
     let p = parse_profile(text).map_err(|e| e.to_string())?;

@@ -25,7 +25,7 @@ fn all_files() -> Vec<(String, VectorFile)> {
 #[test]
 fn regeneration_is_byte_stable() {
     let dir = files::source_dir();
-    let generated = files::rendered().expect("generate");
+    let generated = mmr_vectors::generate::disk::rendered().expect("generate");
     let mut names = BTreeSet::new();
     for (rel, text) in &generated {
         let on_disk = std::fs::read_to_string(dir.join(rel))
@@ -43,7 +43,7 @@ fn regeneration_is_byte_stable() {
         .collect();
     assert_eq!(on_disk, names, "stale or extra vector files");
     // Generating twice gives the same bytes (no clocks, no randomness, no map order).
-    assert_eq!(files::rendered().unwrap(), generated);
+    assert_eq!(mmr_vectors::generate::disk::rendered().unwrap(), generated);
 }
 
 fn passes_on(which: Builtin) {

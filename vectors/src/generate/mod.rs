@@ -23,6 +23,7 @@ use mmr_spec::{
 mod arith;
 mod blocks;
 mod client;
+pub mod disk;
 mod lenient;
 mod proofs;
 mod pruning;
@@ -52,35 +53,44 @@ pub struct Generated {
     pub file: VectorFile,
 }
 
-/// Generates every vector file.
+/// Generates every vector file: the arithmetic, then every profile of
+/// [`crate::profiles::all`] (the built-in ones and the shipped files').
 pub fn generate_all() -> Result<Vec<Generated>, String> {
     let mut out = vec![Generated {
         path: "any/arith.yaml".into(),
         file: VectorFile::Arith(arith_file()?),
     }];
     for p in crate::profiles::all() {
-        for topic in TOPICS {
-            let mut c = Cases::new(p);
-            match *topic {
-                "roots" => roots(&mut c)?,
-                "proofs" => proofs(&mut c),
-                "updates" => updates(&mut c),
-                "blocks" => blocks(&mut c),
-                "pruning" => pruning(&mut c),
-                "client" => client(&mut c),
-                _ => unreachable!("TOPICS lists the topics above"),
-            }
-            out.push(Generated {
-                path: format!("{}/{topic}.yaml", p.name()),
-                file: VectorFile::Ops(OpsFile {
-                    schema_version: U64(SCHEMA_VERSION),
-                    generator: GENERATOR.into(),
-                    profile: p.name().into(),
-                    description: topic_description(topic, p.name()),
-                    cases: c.cases,
-                }),
-            });
+        out.extend(generate_profile(p)?);
+    }
+    Ok(out)
+}
+
+/// Generates the topic files of one profile ([`TOPICS`], as `<profile>/<topic>.yaml`),
+/// whatever its origin: a profile file a user wrote gets the same cases as a shipped one.
+pub fn generate_profile(p: DynProfile) -> Result<Vec<Generated>, String> {
+    let mut out = Vec::new();
+    for topic in TOPICS {
+        let mut c = Cases::new(p);
+        match *topic {
+            "roots" => roots(&mut c)?,
+            "proofs" => proofs(&mut c),
+            "updates" => updates(&mut c),
+            "blocks" => blocks(&mut c),
+            "pruning" => pruning(&mut c),
+            "client" => client(&mut c),
+            _ => unreachable!("TOPICS lists the topics above"),
         }
+        out.push(Generated {
+            path: format!("{}/{topic}.yaml", p.name()),
+            file: VectorFile::Ops(OpsFile {
+                schema_version: U64(SCHEMA_VERSION),
+                generator: GENERATOR.into(),
+                profile: p.name().into(),
+                description: topic_description(topic, p.name()),
+                cases: c.cases,
+            }),
+        });
     }
     Ok(out)
 }
