@@ -26,8 +26,9 @@ pub struct ConformArgs {
     /// together with an adapter command, and both are tested.
     #[arg(long, num_args = 0..=1, default_missing_value = "optimized")]
     builtin: Option<String>,
-    /// Vector files to run (default: every file under --dir, or the embedded ones).
-    #[arg(long = "vectors")]
+    /// Vector files, or directories of them, to run (several after one flag, or the flag
+    /// repeated; default: every file under --dir, or the embedded ones).
+    #[arg(long = "vectors", num_args = 1.., value_name = "FILE|DIR")]
     vector_files: Vec<PathBuf>,
     /// Read the vectors from this directory instead of the copy built into `mmr`.
     #[arg(long)]
@@ -65,7 +66,8 @@ pub struct ConformArgs {
     /// are skipped, random sessions do not send them.
     #[arg(long, value_delimiter = ',', value_name = "OPS")]
     exclude_ops: Vec<String>,
-    /// Random sessions go on after a difference; differences are grouped by class.
+    /// Go on after a difference: a vector case runs every step and reports each
+    /// difference; random sessions go on, their differences grouped by class.
     #[arg(long)]
     keep_going: bool,
     /// Write each shrunk random finding as a vector file into DIR.
@@ -106,7 +108,15 @@ fn load_vectors(
     let paths = if given.is_empty() {
         files::list(&base)?
     } else {
-        given.to_vec()
+        let mut paths = Vec::new();
+        for p in given {
+            if p.is_dir() {
+                paths.extend(files::list_any(p)?);
+            } else {
+                paths.push(p.clone());
+            }
+        }
+        paths
     };
     let mut loaded = Vec::new();
     for p in &paths {

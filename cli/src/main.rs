@@ -70,7 +70,8 @@ enum VectorsCmd {
     },
     /// Run vector files on both built-in implementations, case by case.
     Check {
-        /// Files to run (default: every file under --dir, or the embedded ones).
+        /// Files, or directories of them, to run (default: every file under --dir, or the
+        /// embedded ones).
         files: Vec<PathBuf>,
         /// Read the vectors from this directory instead of the copy built into `mmr`.
         #[arg(long)]

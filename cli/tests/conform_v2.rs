@@ -339,6 +339,56 @@ fn values_are_ignored_only_where_values_false_is_declared() {
 }
 
 #[test]
+fn values_false_reaches_the_values_inside_proof_bytes() {
+    if !python() {
+        return;
+    }
+    // With --zero-values the adapter writes 0 for every value inside the proofs it gives,
+    // as a library without sums does: its honest `prove` and `prove_batch` steps pass when
+    // it declares values: false (both sides' proof values masked), and fail otherwise.
+    let run = |declare: bool| {
+        let mut args = vec![
+            "conform",
+            "--json",
+            "--vectors",
+            "default/proofs.yaml",
+            "--random",
+            "30",
+            "--",
+            "python3",
+            ADAPTER,
+            "--zero-values",
+        ];
+        if declare {
+            args.push("--declare-no-values");
+        }
+        mmr(&args)
+    };
+    let o = run(true);
+    let v = json(&o);
+    assert!(o.status.success(), "{}", v["summary"]);
+    let passed = |id: &str| {
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == id && c["status"] == "pass")
+    };
+    assert!(passed("prove-verify-every-leaf"));
+    assert!(passed("batch-prove-verify"), "{}", v["summary"]);
+    let o = run(false);
+    let v = json(&o);
+    let failed: Vec<&str> = v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(failed.contains(&"prove-verify-every-leaf"), "{failed:?}");
+}
+
+#[test]
 fn ops_in_an_undeclared_proof_encoding_are_skipped() {
     if !python() {
         return;
@@ -367,5 +417,123 @@ fn ops_in_an_undeclared_proof_encoding_are_skipped() {
         cases
             .iter()
             .any(|c| c["status"] == "pass" && c["id"].as_str().unwrap().contains("verify"))
+    );
+}
+
+#[test]
+fn vectors_takes_several_files_and_directories() {
+    let count = |args: &[&str]| -> usize {
+        let mut all = vec!["conform", "--builtin", "--json"];
+        all.extend(args);
+        let o = mmr(&all);
+        let v = json(&o);
+        assert!(o.status.success(), "{args:?}: {}", v["summary"]);
+        v["cases"].as_array().unwrap().len()
+    };
+    let roots = count(&["--vectors", "default/roots.yaml"]);
+    let proofs = count(&["--vectors", "default/proofs.yaml"]);
+    // Several files after one flag, and the flag repeated, are the same run.
+    let both = count(&["--vectors", "default/roots.yaml", "default/proofs.yaml"]);
+    assert_eq!(both, roots + proofs);
+    assert_eq!(
+        count(&[
+            "--vectors",
+            "default/roots.yaml",
+            "--vectors",
+            "default/proofs.yaml"
+        ]),
+        both
+    );
+    // A profile's directory is its files; a vectors directory is every profile's.
+    let dir = count(&["--vectors", "default"]);
+    let each: usize = ["roots", "proofs", "updates", "blocks", "pruning", "client"]
+        .iter()
+        .map(|t| count(&["--vectors", &format!("default/{t}.yaml")]))
+        .sum();
+    assert_eq!(dir, each);
+    assert!(count(&["--vectors", "."]) > dir);
+    // A directory with no vector files is an error that names it.
+    let o = mmr(&["conform", "--builtin", "--vectors", "adapters/python"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("no *.yaml vector files"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn keep_going_runs_a_vector_case_past_its_first_difference() {
+    if !python() {
+        return;
+    }
+    let run = |keep: bool| {
+        let mut args = vec!["conform", "--json", "--vectors", "default/roots.yaml"];
+        if keep {
+            args.push("--keep-going");
+        }
+        args.extend(["--", "python3", ADAPTER, "--broken=bagging"]);
+        let o = mmr(&args);
+        assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+        let v = json(&o);
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "append-sequence-12")
+            .map(|c| c["reason"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let first = run(false);
+    assert!(first.starts_with("step 6 of "), "{first}");
+    assert_eq!(first.matches(" differs").count(), 1, "{first}");
+    let all = run(true);
+    // Every state after the second leaf has a root over two or more peaks: each differs.
+    assert!(all.contains("steps differ (--keep-going)"), "{all}");
+    assert!(all.matches(" differs").count() >= 2, "{all}");
+    assert!(all.contains(&first[..first.find('\n').unwrap()]), "{all}");
+}
+
+#[test]
+fn a_request_the_adapter_cannot_represent_is_counted_apart() {
+    if !python() {
+        return;
+    }
+    let o = mmr(&[
+        "conform",
+        "--json",
+        "--vectors",
+        "default/proofs.yaml",
+        "--random",
+        "20",
+        "--",
+        "python3",
+        ADAPTER,
+        "--unsupported=prove_batch",
+    ]);
+    let v = json(&o);
+    // Not a failure and not a pass: the cases skip, naming the op, and the random mix
+    // counts the answers apart.
+    assert!(o.status.success(), "{}", v["summary"]);
+    let cases = v["cases"].as_array().unwrap();
+    let c = cases
+        .iter()
+        .find(|c| c["id"] == "batch-prove-verify")
+        .unwrap();
+    assert_eq!(c["status"], "skip");
+    assert!(
+        c["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("the adapter cannot represent op prove_batch (step "),
+        "{}",
+        c["reason"]
+    );
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("unsupported)"), "{notes}");
+    assert!(
+        cases
+            .iter()
+            .any(|c| c["id"] == "prove-verify-every-leaf" && c["status"] == "pass")
     );
 }

@@ -41,6 +41,9 @@ const CAUGHT: &[(&str, &str)] = &[
     ),
     ("client-track-keeps-first", "client-track-again-replaces"),
     ("client-untrack-silent", "client-untracked-leaf"),
+    ("prove-left-peaks-reversed", "prove-verify-every-leaf"),
+    ("verify-rejects-all", "verify-honest"),
+    ("leaf-count-no-size-check", "leaf-count-47"),
 ];
 
 fn conform(variant: Option<&str>) -> std::process::Output {
@@ -121,4 +124,97 @@ fn random_sessions_alone_catch_a_client_without_step7() {
         "{}",
         stdout(&o)
     );
+}
+
+/// Random sessions alone, 300 of them, catch a `prove` that lists the left peaks in reverse
+/// order and a `verify` that refuses every proof behind `errors: "any"` (issue 30): each
+/// session ends with honest proofs compared byte for byte and verified with the leaf data,
+/// and the report counts them per op. The plain adapter passes the same run.
+#[test]
+fn random_sessions_alone_catch_wrong_honest_proofs() {
+    if !python() {
+        return;
+    }
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "conform",
+            "--no-vectors",
+            "--random",
+            "300",
+            "--seed",
+            "1",
+            "--",
+            "python3",
+            ADAPTER,
+        ];
+        args.extend(extra);
+        mmr(&args)
+    };
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // The mix line: honest proofs proved and verified with data, both hundreds of times.
+    let mix = stdout(&o)
+        .lines()
+        .find(|l| l.contains("agreed per op"))
+        .unwrap_or_default()
+        .to_string();
+    let answered = |op: &str| -> u64 {
+        mix.split(", ")
+            .find_map(|p| p.rsplit_once(' ').filter(|(o, _)| o.ends_with(op)))
+            .and_then(|(_, n)| n.split('/').next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    for op in ["prove", "prove_batch", "verify", "verify_batch"] {
+        assert!(answered(op) >= 50, "{op}: {mix}");
+    }
+    let o = run(&["--variant=prove-left-peaks-reversed"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("random#prove: expected bytes, got another bytes"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["--variant=verify-rejects-all", "--rejected", "--errors-any"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("random#verify: expected unit, got rejected"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// A random arithmetic difference is shrunk to the query and printed as an `arith` vector
+/// (not an empty `ops` case), with the reference's answer, under `vectors/any/`.
+#[test]
+fn a_random_arith_finding_is_printed_as_an_arith_case() {
+    if !python() {
+        return;
+    }
+    let o = mmr(&[
+        "conform",
+        "--no-vectors",
+        "--random",
+        "200",
+        "--seed",
+        "1",
+        "--",
+        "python3",
+        ADAPTER,
+        "--variant=leaf-count-no-size-check",
+        "--ops=arith",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("random#arith leaf_count: expected error invalid-size, got number"),
+        "{out}"
+    );
+    assert!(
+        out.contains("save as a .yaml file under vectors/any/"),
+        "{out}"
+    );
+    let yaml = &out[out.find("type: arith").expect("an arith vector")..];
+    assert!(yaml.contains("fn: leaf_count"), "{yaml}");
+    assert!(yaml.contains("error: invalid-size"), "{yaml}");
+    assert!(!out.contains("ops: []"), "{out}");
 }

@@ -3,8 +3,9 @@
 //! target cannot run as the vector states them.
 
 use crate::protocol::{Caps, ENCODINGS, Errors, Got, Leaves};
-use mmr_spec::ErrorKind;
+use mmr_spec::{At, BatchProof, ErrorKind, Proof};
 use mmr_vectors::model::{VOp, VOut, VRoot};
+use mmr_vectors::num::Hex;
 use mmr_vectors::num::{U64, VNode};
 
 /// The verdict on one answer.
@@ -16,6 +17,9 @@ pub enum Judged {
     PassAnyError,
     /// Anything else; with a note when the handshake explains it.
     Fail(Option<String>),
+    /// The target cannot represent the request (`{"error":"unsupported"}`): neither a pass
+    /// nor a difference, counted on its own.
+    Unsupported(String),
 }
 
 fn zero(n: &VNode) -> VNode {
@@ -25,8 +29,37 @@ fn zero(n: &VNode) -> VNode {
     }
 }
 
-/// The outcome with every value set to 0 (targets declaring `values: false`).
-pub fn without_values(v: &VOut) -> VOut {
+/// Proof bytes (`op`'s encoding, D13 or D15) with every value set to 0; bytes that do not
+/// decode are left as they are, so they still differ.
+fn proof_without_values(op: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+    match encoding_of(op)? {
+        "d13" => {
+            let mut p = Proof::decode(bytes).ok()?;
+            for s in &mut p.path {
+                s.node.value = 0;
+            }
+            p.encode().ok()
+        }
+        _ => {
+            let mut p = BatchProof::decode(bytes).ok()?;
+            for (_, n) in &mut p.items {
+                n.value = 0;
+            }
+            Some(p.encode())
+        }
+    }
+}
+
+/// The outcome of `op` with every value set to 0 (targets declaring `values: false`),
+/// those inside the proof bytes that `prove`, `prove_batch` and `client_proof` return
+/// included.
+pub fn without_values(op: &str, v: &VOut) -> VOut {
+    if let VOut::Bytes(b) = v
+        && matches!(op, "prove" | "prove_batch" | "client_proof")
+        && let Some(masked) = proof_without_values(op, &b.0)
+    {
+        return VOut::Bytes(Hex(masked));
+    }
     let zs = |v: &[VNode]| v.iter().map(zero).collect();
     match v {
         VOut::Block {
@@ -72,12 +105,15 @@ pub fn without_values(v: &VOut) -> VOut {
     }
 }
 
-/// Judges an answer.
-pub fn judge(caps: &Caps, expect: &VOut, got: &Got) -> Judged {
+/// Judges an answer to `op` (`arith` for a query).
+pub fn judge(caps: &Caps, op: &str, expect: &VOut, got: &Got) -> Judged {
     match got {
         Got::Out(v) if v == expect => Judged::Pass,
-        Got::Out(v) if !caps.values && without_values(v) == without_values(expect) => Judged::Pass,
+        Got::Out(v) if !caps.values && without_values(op, v) == without_values(op, expect) => {
+            Judged::Pass
+        }
         Got::Out(_) | Got::Unreadable(_) => Judged::Fail(None),
+        Got::Unsupported(why) => Judged::Unsupported(why.clone()),
         Got::Rejected => match (expect.error().is_some(), caps.errors) {
             (true, Errors::Any) => Judged::PassAnyError,
             (true, Errors::Exact) => Judged::Fail(Some(
@@ -110,6 +146,7 @@ pub fn class(op: &str, expect: &VOut, got: &Got) -> String {
         Got::Out(v) => shape(v),
         Got::Rejected => "rejected".into(),
         Got::Unreadable(_) => "unreadable".into(),
+        Got::Unsupported(_) => "unsupported".into(),
     };
     let e = shape(expect);
     if e == got_shape {
@@ -157,6 +194,15 @@ pub fn cannot_run(caps: &Caps, op: &VOp, excluded: &[String]) -> Option<String> 
         && !caps.proofs.contains(enc)
     {
         return Some(format!("op {name} needs proof encoding {enc}"));
+    }
+    // Block heights exist only where blocks are committed (PROTOCOL.md, "Reads at a height").
+    if matches!(op.at(), Some(At::Block(_)))
+        && !caps.has_op("commit")
+        && !caps.has_op("apply_block")
+    {
+        return Some(format!(
+            "op {name} reads at a block height (the adapter declares neither commit nor apply_block)"
+        ));
     }
     None
 }

@@ -299,6 +299,10 @@ pub enum Got {
     Out(VOut),
     /// `{"error":"rejected"}`: a rejection without a kind.
     Rejected,
+    /// `{"error":"unsupported"}` (optionally with `"reason"`): the library cannot represent
+    /// this request (a proof shape it has no form for, say). Counted apart from a
+    /// rejection, never as a pass (PROTOCOL.md, "Requests a library cannot represent").
+    Unsupported(String),
     /// A response line for this request whose `result` is not a valid outcome (an unknown
     /// error kind, a number out of range, a wrong shape): a wrong answer, not a broken
     /// adapter.
@@ -310,6 +314,8 @@ impl std::fmt::Display for Got {
         match self {
             Got::Out(v) => write!(f, "{v}"),
             Got::Rejected => f.write_str("{\"error\":\"rejected\"}"),
+            Got::Unsupported(why) if why.is_empty() => f.write_str("{\"error\":\"unsupported\"}"),
+            Got::Unsupported(why) => write!(f, "{{\"error\":\"unsupported\"}} ({why})"),
             Got::Unreadable(raw) => write!(f, "{raw} (not a valid result: see SCHEMA.md)"),
         }
     }
@@ -343,6 +349,13 @@ pub fn parse_response(line: &str, id: u64) -> Result<Got, String> {
         (Some(v), None) => {
             if v == serde_json::json!({"error": "rejected"}) {
                 return Ok(Got::Rejected);
+            }
+            if let Some(m) = v.as_object()
+                && m.get("error") == Some(&serde_json::json!("unsupported"))
+                && m.keys().all(|k| k == "error" || k == "reason")
+            {
+                let why = m.get("reason").and_then(|r| r.as_str()).unwrap_or_default();
+                return Ok(Got::Unsupported(why.chars().take(200).collect()));
             }
             let raw: String = v.to_string().chars().take(300).collect();
             Ok(serde_json::from_value::<VOut>(v).map_or(Got::Unreadable(raw), Got::Out))

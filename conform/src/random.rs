@@ -10,20 +10,23 @@
 
 use crate::judge::{Judged, cannot_judge, cannot_run, class, judge};
 use crate::known::Known;
+use crate::protocol::{Caps, Leaves};
 use crate::runner::{Driver, Target};
 use mmr_harness::Pair;
 use mmr_harness::strategy::{Mix, client_session, ops};
 use mmr_harness::subjects::{DynProfile, RefSubject};
-use mmr_spec::ops::{Executor, Op};
-use mmr_spec::{At, Config, ProofDb};
+use mmr_spec::ops::{BatchTamper, Executor, Op, Tamper};
+use mmr_spec::{At, BlockOp, Config, Node, ProofDb, leaf_node};
 use mmr_vectors::exec::{arith_reference, run_vop};
 use mmr_vectors::generate::GENERATOR;
 use mmr_vectors::model::{
-    OpsCase, OpsFile, Query, SCHEMA_VERSION, Step, VAt, VOp, VOut, VectorFile, Verdict,
+    ArithCase, ArithFile, OpsCase, OpsFile, Query, SCHEMA_VERSION, Step, VAt, VOp, VOut,
+    VectorFile, Verdict,
 };
 use mmr_vectors::num::{Hex, U64, VNode};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config as PtConfig, RngAlgorithm, TestRng, TestRunner};
+use std::collections::{BTreeMap, HashMap};
 
 /// Expands a (resolved) op of the operation model into a concrete op, reading the proofs,
 /// nodes, states and MMR sets it needs from the reference. Where the read fails, the op
@@ -246,6 +249,185 @@ pub fn concretize(exec: &Executor<RefSubject>, op: &Op) -> VOp {
     }
 }
 
+/// The leaf data behind each leaf node a session has written, so that honest proofs can be
+/// sent with the data (`verify`, `verify_batch`), as a light client holding the coin would,
+/// not only with the node (`verify_node`). Keyed by node, so a rewind or an update needs no
+/// bookkeeping: a node not in the book is sent as a node.
+#[derive(Default)]
+struct Book(HashMap<Node, Vec<u8>>);
+
+impl Book {
+    /// Notes the leaves an op wrote on the reference (`leaves` before it, `ok`: it succeeded).
+    fn note(&mut self, profile: DynProfile, leaves: u64, op: &Op, ok: bool) {
+        let mut put = |index: u64, data: &[u8], value: u64| {
+            if let Some(pos) = mmr_index::leaf_to_pos(index) {
+                self.0
+                    .insert(leaf_node(&profile, pos, data, value), data.to_vec());
+            }
+        };
+        match op {
+            _ if !ok => {}
+            Op::Append { data, value } => put(leaves, data, *value),
+            Op::Update { index, data, value } => put(*index, data, *value),
+            Op::ApplyBlock { block } => {
+                let mut n = leaves;
+                for b in &block.ops {
+                    match b {
+                        BlockOp::Append { data, value } => {
+                            put(n, data, *value);
+                            n += 1;
+                        }
+                        BlockOp::Update { index, data, value } => put(*index, data, *value),
+                        BlockOp::Spend { .. } => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn data(&self, n: &VNode) -> Option<Hex> {
+        self.0.get(&Node::from(*n)).map(|d| Hex(d.clone()))
+    }
+}
+
+/// Whether a target takes proofs with leaf data for `op` (`verify` or `verify_batch`).
+fn takes_data(caps: &Caps, op: &str) -> bool {
+    caps.leaves != Leaves::Hashed && caps.has_op(op)
+}
+
+/// Turns a concrete proof check into what a target is asked: before an honest
+/// `verify_node` / `verify_batch_nodes`, the `prove` / `prove_batch` that gives the proof,
+/// compared with the reference's; and the check itself with the leaf data from the book
+/// (`verify` / `verify_batch`) when the target takes data and `coin` says so or it has no
+/// node form. A forged proof is sent the same two ways: with data it must still be refused.
+fn expand(resolved: &Op, vop: VOp, caps: &Caps, book: &Book, coin: u64) -> Vec<VOp> {
+    let mut out = Vec::new();
+    match (resolved, vop) {
+        (Op::ProveAndVerify { at, index, tamper }, VOp::VerifyNode { root, proof, leaf }) => {
+            if *tamper == Tamper::None && caps.has_op("prove") {
+                out.push(VOp::Prove {
+                    at: VAt(*at),
+                    index: U64(*index),
+                });
+            }
+            let with_data =
+                takes_data(caps, "verify") && (coin & 1 == 0 || !caps.has_op("verify_node"));
+            match book.data(&leaf).filter(|_| with_data) {
+                Some(data) => out.push(VOp::Verify {
+                    root,
+                    proof,
+                    data,
+                    value: leaf.value,
+                }),
+                None => out.push(VOp::VerifyNode { root, proof, leaf }),
+            }
+        }
+        (
+            Op::ProveBatchAndVerify {
+                at,
+                indices,
+                tamper,
+            },
+            VOp::VerifyBatchNodes {
+                root,
+                proof,
+                leaves,
+            },
+        ) => {
+            if *tamper == BatchTamper::None && caps.has_op("prove_batch") {
+                out.push(VOp::ProveBatch {
+                    at: VAt(*at),
+                    indices: indices.iter().copied().map(U64).collect(),
+                });
+            }
+            let with_data = takes_data(caps, "verify_batch")
+                && (coin & 2 == 0 || !caps.has_op("verify_batch_nodes"));
+            let data: Option<Vec<mmr_vectors::model::VLeaf>> = leaves
+                .iter()
+                .map(|n| {
+                    book.data(n).map(|data| mmr_vectors::model::VLeaf {
+                        data,
+                        value: n.value,
+                    })
+                })
+                .collect();
+            match data.filter(|_| with_data) {
+                Some(leaves) => out.push(VOp::VerifyBatch {
+                    root,
+                    proof,
+                    leaves,
+                }),
+                None => out.push(VOp::VerifyBatchNodes {
+                    root,
+                    proof,
+                    leaves,
+                }),
+            }
+        }
+        (_, vop) => out.push(vop),
+    }
+    out
+}
+
+/// Honest proofs at the end of every session, of the state the session built: single
+/// proofs at the current and at a retained height and batch proofs of two and three leaves
+/// (indices taken modulo one past the leaf count, so the edge stays reachable). Each is
+/// proved by the target and compared with the reference's proof, then verified, with the
+/// leaf data where the target takes it ([`expand`]). The mixes reach honest proofs of
+/// MMRs with many peaks too rarely for a wrong peak order to show.
+fn closing_proofs(seed: u64, session: u64) -> Vec<Op> {
+    let c = |j: usize| coin(seed, session, 1_000_000 + j) & 0xffff_ffff;
+    vec![
+        Op::ProveAndVerify {
+            at: At::Current,
+            index: c(0),
+            tamper: Tamper::None,
+        },
+        Op::ProveAndVerify {
+            at: At::Current,
+            index: c(1),
+            tamper: Tamper::None,
+        },
+        Op::ProveAndVerify {
+            at: At::Block(c(2)),
+            index: c(3),
+            tamper: Tamper::None,
+        },
+        Op::ProveBatchAndVerify {
+            at: At::Current,
+            indices: vec![c(4), c(5), c(6)],
+            tamper: BatchTamper::None,
+        },
+        Op::ProveBatchAndVerify {
+            at: At::Block(c(7)),
+            indices: vec![c(8), c(9)],
+            tamper: BatchTamper::None,
+        },
+    ]
+}
+
+/// A reproducible coin per op of a session (splitmix64 of seed, session and op).
+fn coin(seed: u64, session: u64, op: usize) -> u64 {
+    let mut z = seed
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        .wrapping_add(session.rotate_left(21))
+        .wrapping_add(op as u64)
+        .wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Ops and queries that agreed, per op name (`arith` for the queries): how many had a
+/// result, how many the expected rejection, and how many the target could not represent
+/// (`{"error":"unsupported"}`, not agreed).
+pub type OpMix = BTreeMap<String, [u64; 3]>;
+
+fn count(mix: &mut OpMix, name: &str, want: &VOut) {
+    mix.entry(name.to_string()).or_default()[usize::from(want.error().is_some())] += 1;
+}
+
 /// A difference found by a random session, shrunk.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -257,8 +439,10 @@ pub struct Finding {
     pub retain: u64,
     /// Ops of the original failing session.
     pub original_len: usize,
-    /// The shrunk sequence.
+    /// The shrunk sequence (empty for an arithmetic difference).
     pub ops: Vec<VOp>,
+    /// The arithmetic query that differed, if that is what differed.
+    pub query: Option<Query>,
     /// Why the shrunk sequence fails.
     pub reason: String,
     /// The difference's class ([`crate::judge::class`]).
@@ -270,6 +454,8 @@ pub struct Finding {
 /// A difference of one session: the ops up to it, why, and its class.
 struct Diff {
     ops: Vec<VOp>,
+    /// The arithmetic query that differed (its `ops` are empty).
+    query: Option<Query>,
     reason: String,
     class: String,
 }
@@ -284,6 +470,7 @@ fn replay(
     let caps = target.caps().clone();
     let mut driver = Driver::start(target, profile.name(), retain).map_err(|f| Diff {
         ops: vec![],
+        query: None,
         reason: f.0,
         class: "reset failed".into(),
     })?;
@@ -292,9 +479,10 @@ fn replay(
         let want = run_vop(&mut reference, op);
         match driver.step(op, &want) {
             Ok(got) => {
-                if let Judged::Fail(note) = judge(&caps, &want, &got) {
+                if let Judged::Fail(note) = judge(&caps, op.name(), &want, &got) {
                     return Err(Diff {
                         ops: ops[..=i].to_vec(),
+                        query: None,
                         reason: format!(
                             "op {} ({}): reference {want}, {} {got}{}",
                             i + 1,
@@ -309,6 +497,7 @@ fn replay(
             Err(f) => {
                 return Err(Diff {
                     ops: ops[..=i].to_vec(),
+                    query: None,
                     reason: format!("op {} ({}): {f}", i + 1, op.name()),
                     class: format!("{}: adapter misbehaved", op.name()),
                 });
@@ -370,6 +559,36 @@ fn shrink_class(
 /// A shrunk finding as a ready-to-commit `ops` vector file (expected values from the
 /// reference).
 pub fn finding_yaml(f: &Finding, seed: u64) -> Result<String, String> {
+    if let Some(q) = &f.query {
+        let expect = arith_reference(q);
+        let case = ArithCase {
+            id: format!("random-seed-{seed}-session-{}", f.session),
+            description: format!(
+                "Found by `mmr conform --random --seed {seed}` (session {}); class: {}.",
+                f.session, f.class
+            ),
+            result: if expect.error().is_some() {
+                Verdict::Invalid
+            } else {
+                Verdict::Valid
+            },
+            flags: if expect.error().is_some() {
+                vec!["regression".into()]
+            } else {
+                vec![]
+            },
+            source: None,
+            query: q.clone(),
+            expect,
+        };
+        return mmr_vectors::model::to_yaml(&VectorFile::Arith(ArithFile {
+            schema_version: U64(SCHEMA_VERSION),
+            generator: GENERATOR.into(),
+            profile: "any".into(),
+            description: "A regression found by random conformance testing.".into(),
+            cases: vec![case],
+        }));
+    }
     let profile = mmr_vectors::model::profile_named(&f.profile)?;
     let mut reference = Executor::new(RefSubject::new(profile, Config { retain: f.retain }));
     let steps: Vec<Step> = f
@@ -543,6 +762,7 @@ fn is_read(op: &VOp) -> bool {
 struct SessionOutcome {
     retain: u64,
     agreed: usize,
+    mix: OpMix,
     diffs: Vec<Diff>,
 }
 
@@ -553,6 +773,7 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
     let mut out = SessionOutcome {
         retain,
         agreed: 0,
+        mix: OpMix::new(),
         diffs: Vec::new(),
     };
     let mix = mix_for(
@@ -581,10 +802,15 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
         ops(mix, 1..max_len).boxed().new_tree(&mut rng)
     };
     let generated = match tree {
-        Ok(t) => t.current(),
+        Ok(t) => {
+            let mut ops = t.current();
+            ops.extend(closing_proofs(run.seed, k));
+            ops
+        }
         Err(e) => {
             out.diffs.push(Diff {
                 ops: vec![],
+                query: None,
                 reason: format!("generator failed: {e}"),
                 class: "generator failed".into(),
             });
@@ -593,11 +819,111 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
     };
     let caps = target.caps().clone();
     let queries = arith_queries(&mut rng, target);
+    let config = Config { retain };
+    let mut pair = Pair::new(run.profile, config);
+    let mut driver = match Driver::start(target, run.profile.name(), retain) {
+        Ok(d) => d,
+        Err(f) => {
+            out.diffs.push(Diff {
+                ops: vec![],
+                query: None,
+                reason: f.0,
+                class: "reset failed".into(),
+            });
+            return out;
+        }
+    };
+    // The ops so far, without the reads that differed.
+    let mut done: Vec<VOp> = Vec::new();
+    let mut book = Book::default();
+    'ops: for (i, op) in generated.iter().enumerate() {
+        let resolved = pair.resolve(op);
+        let leaves_before = pair.reference.subject.db.leaf_count();
+        let vops = expand(
+            &resolved,
+            concretize(&pair.reference, &resolved),
+            &caps,
+            &book,
+            coin(run.seed, k, i),
+        );
+        let mut ok = true;
+        for vop in vops {
+            if cannot_run(&caps, &vop, &run.exclude_ops).is_some() {
+                continue;
+            }
+            let want: VOut = run_vop(&mut pair.reference, &vop);
+            ok &= want.error().is_none();
+            if cannot_judge(&caps, &want).is_some() {
+                // The reference ran it; the target cannot be judged on it, and their states
+                // may part ways: end the session's ops here.
+                break 'ops;
+            }
+            let (reason, class, misbehaved) = match driver.step(&vop, &want) {
+                Ok(got) => match judge(&caps, vop.name(), &want, &got) {
+                    Judged::Unsupported(_) => {
+                        out.mix.entry(vop.name().to_string()).or_default()[2] += 1;
+                        if is_read(&vop) {
+                            continue;
+                        }
+                        // The target's state is no longer the reference's.
+                        break 'ops;
+                    }
+                    Judged::Fail(note) => (
+                        format!(
+                            "op {} ({}): reference {want}, {} {got}{}",
+                            done.len() + 1,
+                            vop.name(),
+                            driver.name(),
+                            note.map(|n| format!(" ({n})")).unwrap_or_default()
+                        ),
+                        class(vop.name(), &want, &got),
+                        false,
+                    ),
+                    _ => {
+                        count(&mut out.mix, vop.name(), &want);
+                        done.push(vop);
+                        out.agreed += 1;
+                        continue;
+                    }
+                },
+                Err(f) => (
+                    format!("op {} ({}): {f}", done.len() + 1, vop.name()),
+                    format!("{}: adapter misbehaved", vop.name()),
+                    true,
+                ),
+            };
+            let mut ops = done.clone();
+            ops.push(vop.clone());
+            out.diffs.push(Diff {
+                ops,
+                query: None,
+                reason,
+                class,
+            });
+            if !run.keep_going || misbehaved || !is_read(&vop) {
+                return out;
+            }
+        }
+        book.note(run.profile, leaves_before, &resolved, ok);
+    }
+    // The arithmetic after the ops, at most a third as many queries as ops that ran (a
+    // quarter of the traffic), so a library's MMR gets the sessions, not its index helpers;
+    // a target that ran no op gets every query.
+    let ran: u64 = out.mix.values().map(|[a, b, _]| a + b).sum();
+    let budget = if ran == 0 {
+        queries.len()
+    } else {
+        usize::try_from(ran / 3).unwrap_or(usize::MAX)
+    };
     if !run.exclude_ops.iter().any(|e| e == "arith") {
-        for q in &queries {
+        for q in queries.iter().take(budget) {
             let want = arith_reference(q);
             let (reason, class) = match target.query(q) {
-                Ok(got) => match judge(&caps, &want, &got) {
+                Ok(got) => match judge(&caps, "arith", &want, &got) {
+                    Judged::Unsupported(_) => {
+                        out.mix.entry("arith".into()).or_default()[2] += 1;
+                        continue;
+                    }
                     Judged::Fail(note) => (
                         format!(
                             "arith {}: reference {want}, {} {got}{}",
@@ -608,6 +934,7 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
                         class(&format!("arith {}", q.name()), &want, &got),
                     ),
                     _ => {
+                        count(&mut out.mix, "arith", &want);
                         out.agreed += 1;
                         continue;
                     }
@@ -619,71 +946,13 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
             };
             out.diffs.push(Diff {
                 ops: vec![],
+                query: Some(q.clone()),
                 reason,
                 class,
             });
             if !run.keep_going {
                 return out;
             }
-        }
-    }
-    let config = Config { retain };
-    let mut pair = Pair::new(run.profile, config);
-    let mut driver = match Driver::start(target, run.profile.name(), retain) {
-        Ok(d) => d,
-        Err(f) => {
-            out.diffs.push(Diff {
-                ops: vec![],
-                reason: f.0,
-                class: "reset failed".into(),
-            });
-            return out;
-        }
-    };
-    // The ops so far, without the reads that differed.
-    let mut done: Vec<VOp> = Vec::new();
-    for op in &generated {
-        let resolved = pair.resolve(op);
-        let vop = concretize(&pair.reference, &resolved);
-        if cannot_run(&caps, &vop, &run.exclude_ops).is_some() {
-            continue;
-        }
-        let want: VOut = run_vop(&mut pair.reference, &vop);
-        if cannot_judge(&caps, &want).is_some() {
-            // The reference ran it; the target cannot be judged on it, and their states
-            // may part ways: end the session here.
-            break;
-        }
-        let (reason, class, misbehaved) = match driver.step(&vop, &want) {
-            Ok(got) => match judge(&caps, &want, &got) {
-                Judged::Fail(note) => (
-                    format!(
-                        "op {} ({}): reference {want}, {} {got}{}",
-                        done.len() + 1,
-                        vop.name(),
-                        driver.name(),
-                        note.map(|n| format!(" ({n})")).unwrap_or_default()
-                    ),
-                    class(vop.name(), &want, &got),
-                    false,
-                ),
-                _ => {
-                    done.push(vop);
-                    out.agreed += 1;
-                    continue;
-                }
-            },
-            Err(f) => (
-                format!("op {} ({}): {f}", done.len() + 1, vop.name()),
-                format!("{}: adapter misbehaved", vop.name()),
-                true,
-            ),
-        };
-        let mut ops = done.clone();
-        ops.push(vop.clone());
-        out.diffs.push(Diff { ops, reason, class });
-        if !run.keep_going || misbehaved || !is_read(&vop) {
-            return out;
         }
     }
     out
@@ -696,6 +965,8 @@ pub struct RandomOutcome {
     pub ops: usize,
     /// Sessions run.
     pub sessions: u64,
+    /// What agreed, per op.
+    pub mix: OpMix,
     /// One shrunk finding per difference class, in order of first appearance.
     pub findings: Vec<Finding>,
 }
@@ -712,6 +983,12 @@ pub fn run_random(
         out.sessions += 1;
         let s = one_session(target, run, k);
         out.ops += s.agreed;
+        for (op, n) in &s.mix {
+            let e = out.mix.entry(op.clone()).or_default();
+            for (t, k) in e.iter_mut().zip(n) {
+                *t += k;
+            }
+        }
         tick(k, !s.diffs.is_empty());
         for d in s.diffs {
             if let Some(f) = out.findings.iter_mut().find(|f| f.class == d.class) {
@@ -749,6 +1026,7 @@ pub fn run_random(
                 retain: s.retain,
                 original_len,
                 ops,
+                query: d.query,
                 reason,
                 class: d.class,
                 count: 1,
@@ -759,4 +1037,21 @@ pub fn run_random(
         }
     }
     out
+}
+
+/// The mix of a run in one line: `op answered/expected-rejections` for each op, busiest
+/// first, so a run that never checks an honest proof shows it.
+pub fn mix_line(mix: &OpMix) -> String {
+    let mut by: Vec<(&String, &[u64; 3])> = mix.iter().collect();
+    by.sort_by(|a, b| (b.1[0] + b.1[1]).cmp(&(a.1[0] + a.1[1])).then(a.0.cmp(b.0)));
+    by.iter()
+        .map(|(op, [ok, err, unsupported])| {
+            if *unsupported > 0 {
+                format!("{op} {ok}/{err} (+{unsupported} unsupported)")
+            } else {
+                format!("{op} {ok}/{err}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -5,7 +5,7 @@
 
 use crate::flags::FlagCheck;
 use crate::known::Known;
-use crate::random::{Finding, RandomRun, finding_yaml, run_random};
+use crate::random::{Finding, RandomRun, finding_yaml, mix_line, run_random};
 use crate::report::{CaseReport, Report, Status};
 use crate::runner::{CaseOptions, Target, run_file};
 use mmr_vectors::model::{OP_NAMES, VectorFile, profile_named};
@@ -154,7 +154,7 @@ fn finding_case(target: &str, f: &Finding, opts: &Options, report: &mut Report) 
             }
             None => reason.push_str(&format!(
                 "\nminimal vector (save as a .yaml file under vectors/{}/, or use --save-findings DIR):\n{yaml}",
-                f.profile
+                if f.query.is_some() { "any" } else { &f.profile }
             )),
         },
         Err(e) => reason.push_str(&format!("\n(cannot render the vector: {e})")),
@@ -174,6 +174,7 @@ pub fn run(
         exclude_ops: opts.exclude_ops.clone(),
         known: opts.known.clone(),
         check_flags: opts.check_flags.clone(),
+        keep_going: opts.keep_going,
     };
     for t in targets.iter_mut() {
         let name = t.name();
@@ -225,6 +226,10 @@ pub fn run(
                 opts.seed,
                 profile.name()
             );
+            report.notes.push(format!(
+                "random [{name}] agreed per op (result/expected rejection): {}",
+                mix_line(&outcome.mix)
+            ));
             if outcome.findings.is_empty() {
                 let mut pass = CaseReport::new(
                     &name,

@@ -21,6 +21,9 @@ pub struct CaseOptions {
     pub known: Option<Known>,
     /// Judge the cases by their leniency flags for this library (`--check-flags`).
     pub check_flags: Option<FlagCheck>,
+    /// Run every step of a case after a difference (`--keep-going`) and report each; a
+    /// target that misbehaves still ends its case.
+    pub keep_going: bool,
 }
 
 /// One session on a target, sending each op in the form the target takes: for targets
@@ -145,25 +148,45 @@ pub fn run_ops_case(
             return finish(report, opts);
         }
     };
+    let mut diffs: Vec<String> = Vec::new();
     for (i, step) in case.ops.iter().enumerate() {
         report.ops += 1;
         match driver.step(&step.op, &step.expect) {
-            Ok(got) => match judge(&caps, &step.expect, &got) {
+            Ok(got) => match judge(&caps, step.op.name(), &step.expect, &got) {
                 Judged::Pass => {}
                 Judged::PassAnyError => report.any_error = true,
-                Judged::Fail(note) => {
-                    report.status = Status::Fail;
+                // The rest of the case would run on a state the target did not reach.
+                Judged::Unsupported(why) if diffs.is_empty() => {
+                    report.status = Status::Skip;
                     report.reason = format!(
-                        "step {} of {} ({}) differs\nop:       {}\nexpected: {}\ngot:      {got}{}{}",
+                        "the adapter cannot represent op {} (step {} of {}{})",
+                        step.op.name(),
+                        i + 1,
+                        case.ops.len(),
+                        if why.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {why}")
+                        }
+                    );
+                    return report;
+                }
+                Judged::Unsupported(_) => break,
+                Judged::Fail(note) => {
+                    let diff = format!(
+                        "step {} of {} ({}) differs\nop:       {}\nexpected: {}\ngot:      {got}{}",
                         i + 1,
                         case.ops.len(),
                         step.op.name(),
                         show_op(&step.op),
                         step.expect,
                         note.map(|n| format!("\nnote: {n}")).unwrap_or_default(),
-                        lenient_note(&case.flags, caps.library.as_deref())
                     );
-                    return finish(report, opts);
+                    diffs.push(diff);
+                    report.status = Status::Fail;
+                    if !opts.keep_going {
+                        break;
+                    }
                 }
             },
             Err(f) => {
@@ -174,9 +197,24 @@ pub fn run_ops_case(
                     case.ops.len(),
                     step.op.name()
                 );
+                if !diffs.is_empty() {
+                    report.reason = format!("{}\nthen {}", diffs.join("\n"), report.reason);
+                }
                 return finish(report, opts);
             }
         }
+    }
+    if !diffs.is_empty() {
+        let head = if diffs.len() > 1 {
+            format!("{} steps differ (--keep-going)\n", diffs.len())
+        } else {
+            String::new()
+        };
+        report.reason = format!(
+            "{head}{}{}",
+            diffs.join("\n"),
+            lenient_note(&case.flags, caps.library.as_deref())
+        );
     }
     finish(report, opts)
 }
@@ -217,9 +255,13 @@ pub fn run_arith_case(
     }
     report.ops = 1;
     match target.query(&case.query) {
-        Ok(got) => match judge(&caps, &case.expect, &got) {
+        Ok(got) => match judge(&caps, "arith", &case.expect, &got) {
             Judged::Pass => {}
             Judged::PassAnyError => report.any_error = true,
+            Judged::Unsupported(why) => {
+                report.status = Status::Skip;
+                report.reason = format!("the adapter cannot represent arith {f} ({why})");
+            }
             Judged::Fail(note) => {
                 report.status = Status::Fail;
                 report.reason = format!(

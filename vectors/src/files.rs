@@ -2,36 +2,12 @@
 //! them) or read from a directory. The generator writes them ([`crate::generate::disk`]).
 
 use crate::model::{VectorFile, parse};
+pub use crate::source::{MAX_FILE_BYTES, embedded, embedded_profiles, read_text, source_dir};
 use std::path::{Path, PathBuf};
-
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
-}
-
-/// Vector files larger than this are refused before parsing.
-pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// Subdirectories of a vectors directory that hold no vector files (adapters, profile
 /// files); the build script skips the same ones.
 pub const NOT_VECTORS: &[&str] = &["adapters", "profiles", "src", "tests", "target"];
-
-/// The vectors directory of the source tree this crate was built from. It may not exist
-/// where an installed binary runs: reading uses [`embedded`] then.
-pub fn source_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Every vector file as built into this crate: (path relative to the vectors directory,
-/// text), sorted by path.
-pub fn embedded() -> &'static [(&'static str, &'static str)] {
-    embedded::VECTOR_FILES
-}
-
-/// Every profile file shipped in `vectors/profiles/`, as built into this crate: (file name,
-/// text).
-pub fn embedded_profiles() -> &'static [(&'static str, &'static str)] {
-    embedded::PROFILE_FILES
-}
 
 /// Parses every embedded vector file; the error names the file.
 pub fn load_embedded() -> Result<Vec<(String, VectorFile)>, String> {
@@ -74,18 +50,22 @@ pub fn list(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-/// Reads a text file of at most [`MAX_FILE_BYTES`]; the error names the file.
-pub fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "{}: {} bytes is more than the {MAX_FILE_BYTES} a vector file may have",
-            path.display(),
-            meta.len()
-        ));
+/// The vector files of a directory given by a user: its own `*.yaml` files (a profile's
+/// directory such as `vectors/ckb/`), then those of its subdirectories as [`list`] finds
+/// them (a whole vectors directory), sorted by path.
+pub fn list_any(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let rd = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read directory {}: {e}", dir.display()))?;
+    let mut out: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    out.sort();
+    out.extend(list(dir)?);
+    if out.is_empty() {
+        return Err(format!("{}: no *.yaml vector files", dir.display()));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| format!("{}: not UTF-8 text: {e}", path.display()))
+    Ok(out)
 }
 
 /// Reads and parses one vector file; the error names the file.

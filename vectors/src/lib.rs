@@ -7,7 +7,8 @@
 //! - [`generate`]: writes the vector files deterministically from the reference, one
 //!   module per topic file.
 //! - [`files`]: the vector files on disk and embedded in this crate, so that an installed
-//!   binary carries them.
+//!   binary carries them; [`source`] holds the raw embedded texts and the size-checked
+//!   reading of a file.
 //! - [`check`]: every case of a file on a built-in implementation.
 #![forbid(unsafe_code)]
 
@@ -18,5 +19,6 @@ pub mod generate;
 pub mod model;
 pub mod num;
 pub mod profiles;
+pub mod source;
 
 pub use model::{ParseError, VectorFile, parse, vectors_parse};

@@ -276,6 +276,19 @@ pub const OP_NAMES: &[&str] = &[
 ];
 
 impl VOp {
+    /// The state a read addresses, for the reads that take `at`.
+    pub fn at(&self) -> Option<At> {
+        match self {
+            VOp::State { at }
+            | VOp::Node { at, .. }
+            | VOp::IsUnspent { at, .. }
+            | VOp::LeafSet { at }
+            | VOp::Prove { at, .. }
+            | VOp::ProveBatch { at, .. } => Some(at.0),
+            _ => None,
+        }
+    }
+
     /// The op's name (its `op` tag).
     pub fn name(&self) -> &'static str {
         match self {
@@ -781,7 +794,18 @@ impl std::error::Error for ParseError {}
 /// Parses and validates a vector file: YAML syntax, the schema, the schema version, a
 /// known profile, unique case ids, and a result consistent with the expected outcomes.
 pub fn parse(text: &str) -> Result<VectorFile, ParseError> {
-    let file: VectorFile = serde_saphyr::from_str(text).map_err(|e| ParseError(e.to_string()))?;
+    let file: VectorFile = serde_saphyr::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        // YAML reads unquoted hex made of digits around one `e` as a float (6e6577 is
+        // infinite); the YAML reader refuses it before the field can say what it wanted.
+        if msg.contains("non-finite float") {
+            ParseError(format!(
+                "{msg}\nhint: hex must be a quoted string; unquoted, YAML reads hex such as 6e6577 as a number: write it in double quotes"
+            ))
+        } else {
+            ParseError(msg)
+        }
+    })?;
     validate(&file)?;
     Ok(file)
 }

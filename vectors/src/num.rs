@@ -96,7 +96,9 @@ struct HexVisitor;
 impl Visitor<'_> for HexVisitor {
     type Value = Hex;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("bytes as a quoted lowercase hex string")
+        f.write_str(
+            "bytes as a quoted lowercase hex string (unquoted, YAML reads hex such as 10, 1e10 or true as a number or a boolean: write it in double quotes)",
+        )
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Hex, E> {
         parse_hex(v).map(Hex).map_err(E::custom)

@@ -210,7 +210,7 @@ pub fn parse_profile(text: &str) -> Result<Declared, DeclError> {
 /// Reads a profile file and registers it (`--profile-file`); returns its name. Loading the
 /// same file twice is refused, as is a name that is taken.
 pub fn load_file(path: &Path) -> Result<&'static str, String> {
-    let text = crate::files::read_text(path)?;
+    let text = crate::source::read_text(path)?;
     register_text(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -232,8 +232,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<&'static str>, String> {
     ensure_shipped();
     let mut out = Vec::new();
     for path in paths {
-        let text = crate::files::read_text(&path)?;
-        let shipped = crate::files::embedded_profiles()
+        let text = crate::source::read_text(&path)?;
+        let shipped = crate::source::embedded_profiles()
             .iter()
             .find(|(_, t)| *t == text)
             .and_then(|_| parse_parts(&text).ok())
@@ -259,7 +259,7 @@ pub fn shipped() -> &'static [&'static str] {
     static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
         let mut out = Vec::new();
-        for (file, text) in crate::files::embedded_profiles() {
+        for (file, text) in crate::source::embedded_profiles() {
             match parse_profile(text) {
                 Ok(p) => {
                     let p: &'static Declared = Box::leak(Box::new(p));

@@ -53,6 +53,11 @@ fn each_malformation_is_named() {
         ("\"18446744073709551615\"", "\"0x10\"", "decimal string"),
         ("data: \"00\"", "data: \"0G\"", "hex"),
         ("data: \"00\"", "data: \"AB\"", "lowercase"),
+        // Unquoted hex that YAML reads as a number or a boolean: the error says to quote it.
+        ("data: \"00\"", "data: 6e6577", "write it in double quotes"),
+        ("data: \"00\"", "data: 1e10", "write it in double quotes"),
+        ("data: \"00\"", "data: 10", "write it in double quotes"),
+        ("data: \"00\"", "data: true", "write it in double quotes"),
         ("number: \"0\"", "error: no-such-kind", "unknown error kind"),
         ("op: append", "op: frobnicate", "frobnicate"),
         (

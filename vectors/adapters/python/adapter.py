@@ -32,6 +32,8 @@ that is not shaped like this project would need:
   --declare-no-values  declare "values":false (with --zero-values: what such a library
                     declares);
   --proofs=E,F      declare only these proof encodings (d13, d15).
+  --unsupported=A,B  answer these ops with {"error":"unsupported"}, as a library that
+                    cannot represent such a request does.
 """
 import hashlib
 import json
@@ -60,6 +62,9 @@ VARIANTS = {
     "client-not-tracked-before-decode": "D24: not-tracked before decoding the bytes",
     "client-track-keeps-first": "D24 track: an index already tracked keeps its first proof",
     "client-untrack-silent": "D24 untrack: an untracked index is no error",
+    "prove-left-peaks-reversed": "D13 flat bagging part: the left peaks listed right to left",
+    "verify-rejects-all": "D14: verify (with the leaf data) rejects every proof",
+    "leaf-count-no-size-check": "D4: leaf_count of an invalid size answers a count",
 }
 
 
@@ -118,6 +123,12 @@ class Reader:
 
 def enc_node(n):
     return n[0] + u64(n[1])
+
+
+def proof_node(n):
+    """A node inside a proof this adapter writes: with --zero-values its value is 0, as a
+    library without sums writes it."""
+    return n[0] + u64(0 if ZERO_VALUES else n[1])
 
 
 # ----- index arithmetic (D1-D8) -----
@@ -263,7 +274,7 @@ def mountain(size, pos):
 def encode_proof(size, pos, path):
     b = u64(size) + u64(pos) + bytes([len(path)])
     for side, n in path:
-        b += bytes([side]) + enc_node(n)
+        b += bytes([side]) + proof_node(n)
     return b
 
 
@@ -557,7 +568,8 @@ class Db:
         levels, i = mountain(size, pos)
         path = [(side, s.nodes[sib]) for _, sib, side in levels]
         pk = s.peak_nodes()
-        path += [(0, pk[j]) for j in range(i)] + [(1, pk[j]) for j in range(i + 1, len(pk))]
+        left = range(i - 1, -1, -1) if VARIANT == "prove-left-peaks-reversed" else range(i)
+        path += [(0, pk[j]) for j in left] + [(1, pk[j]) for j in range(i + 1, len(pk))]
         return encode_proof(size, pos, path)
 
     def prove_batch(self, at, indices):
@@ -577,7 +589,7 @@ class Db:
         positions = sorted(size_of(i) for i in indices)
         _, items, _ = batch_sets(size, positions)
         b = u64(size) + u64(len(positions)) + b"".join(u64(p) for p in positions)
-        b += u64(len(items)) + b"".join(u64(p) + enc_node(s.nodes[p]) for p in items)
+        b += u64(len(items)) + b"".join(u64(p) + proof_node(s.nodes[p]) for p in items)
         return b
 
 
@@ -751,6 +763,8 @@ def arith(q):
         return {"number": str(size_of(n))}
     if f == "leaf_count":
         n = leaf_count(num(q["size"]))
+        if n is None and VARIANT == "leaf-count-no-size-check":
+            n = (num(q["size"]) + 1) // 2
         if n is None:
             raise Fail("invalid-size")
         return {"number": str(n)}
@@ -860,6 +874,8 @@ def handle(db, req):
     if op == "prove_batch":
         return {"bytes": db.prove_batch(req["at"], [num(i) for i in req["indices"]]).hex()}
     if op in ("verify", "verify_node"):
+        if op == "verify" and VARIANT == "verify-rejects-all":
+            raise Fail("root-mismatch")
         proof = decode_proof(hx(req["proof"]))
         lf = (leaf(proof[1], hx(req["data"]), num(req["value"])) if op == "verify"
               else node_in(req["leaf"]))
@@ -929,6 +945,7 @@ def split(v):
 def main():
     global BROKEN, HASHED, ZERO_VALUES, VARIANT
     rejected = False
+    unsupported = []
     v2 = {}
     profiles = ["default"]
     ops = list(OPS)
@@ -960,6 +977,8 @@ def main():
             v2["values"] = False
         elif a.startswith("--proofs="):
             v2["proofs"] = split(a.split("=", 1)[1])
+        elif a.startswith("--unsupported="):
+            unsupported = split(a.split("=", 1)[1])
         else:
             print(f"adapter.py: unknown option {a}", file=sys.stderr)
             sys.exit(2)
@@ -982,6 +1001,8 @@ def main():
                     raise ValueError("only the default profile")
                 db = Db(num(req["retain"]))
                 result = "unit"
+            elif req["op"] in unsupported:
+                result = {"error": "unsupported", "reason": "--unsupported"}
             else:
                 result = handle(db, req)
                 if result is None:
