@@ -537,3 +537,49 @@ fn a_request_the_adapter_cannot_represent_is_counted_apart() {
             .any(|c| c["id"] == "prove-verify-every-leaf" && c["status"] == "pass")
     );
 }
+
+#[test]
+fn hashed_leaves_get_verify_in_the_node_forms() {
+    if !python() {
+        return;
+    }
+    // With --hashed the adapter refuses `verify` and `verify_batch` (fatal): every such
+    // step must reach it as verify_node / verify_batch_nodes with the leaf node at the
+    // proof's position, and pass.
+    let o = mmr(&[
+        "conform",
+        "--json",
+        "--vectors",
+        "default/proofs.yaml",
+        "--random",
+        "20",
+        "--",
+        "python3",
+        ADAPTER,
+        "--hashed",
+    ]);
+    let v = json(&o);
+    assert!(o.status.success(), "{}", v["summary"]);
+    let status = |id: &str| {
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].as_str().unwrap().to_string())
+    };
+    for id in [
+        "verify-honest",
+        "verify-invalid-size",
+        "verify-internal-node",
+        "batch-honest",
+        "batch-leaf-count-mismatch",
+    ] {
+        assert_eq!(status(id).as_deref(), Some("pass"), "{id}");
+    }
+    assert!(
+        !any_reason(&v, "op verify carries leaf data"),
+        "{}",
+        v["summary"]
+    );
+}

@@ -156,15 +156,10 @@ pub fn class(op: &str, expect: &VOut, got: &Got) -> String {
     }
 }
 
-/// Ops whose requests carry leaf data, which a target taking hashed leaves cannot use.
-pub const DATA_OPS: &[&str] = &[
-    "update",
-    "spend",
-    "verify",
-    "verify_batch",
-    "apply_block",
-    "client_verify",
-];
+/// Ops whose requests carry leaf data, which a target taking hashed leaves cannot use
+/// (`verify` and `verify_batch` reach it in their node forms instead,
+/// [`crate::runner::node_form`]).
+pub const DATA_OPS: &[&str] = &["update", "spend", "apply_block", "client_verify"];
 
 /// The encoding an op's proof bytes are in, if it carries or returns a proof.
 pub fn encoding_of(op: &str) -> Option<&'static str> {
@@ -176,14 +171,29 @@ pub fn encoding_of(op: &str) -> Option<&'static str> {
     }
 }
 
+/// The op a target is sent for `name`: `verify` and `verify_batch` go to a target taking
+/// hashed leaves in their node forms ([`crate::runner::node_form`]).
+pub fn sent_as(caps: &Caps, name: &'static str) -> &'static str {
+    match name {
+        "verify" if caps.leaves == Leaves::Hashed => "verify_node",
+        "verify_batch" if caps.leaves == Leaves::Hashed => "verify_batch_nodes",
+        _ => name,
+    }
+}
+
 /// Why a target cannot run this op as the vectors state it (`None`: it can).
 pub fn cannot_run(caps: &Caps, op: &VOp, excluded: &[String]) -> Option<String> {
     let name = op.name();
     if excluded.iter().any(|e| e == name) {
         return Some(format!("op {name} excluded by --exclude-ops"));
     }
-    if !caps.has_op(name) {
-        return Some(format!("op {name} not declared"));
+    let sent = sent_as(caps, name);
+    if !caps.has_op(sent) {
+        return Some(if sent == name {
+            format!("op {name} not declared")
+        } else {
+            format!("op {name} goes to an adapter taking hashed leaves as {sent}, not declared")
+        });
     }
     if caps.leaves == Leaves::Hashed && DATA_OPS.contains(&name) {
         return Some(format!(

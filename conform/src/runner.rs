@@ -9,8 +9,9 @@ use crate::known::Known;
 use crate::protocol::{Got, Leaves};
 use crate::report::{CaseReport, Status};
 pub use crate::target::{BuiltinTarget, Failure, Target};
-use mmr_spec::Profile;
+use mmr_spec::{BatchProof, Hash, Profile, Proof, leaf_node};
 use mmr_vectors::model::{ArithCase, OpsCase, VOp, VOut, VectorFile, profile_named};
+use mmr_vectors::num::{HashHex, U64, VNode};
 
 /// What every case of a run shares.
 #[derive(Clone, Debug, Default)]
@@ -72,6 +73,11 @@ impl<'a> Driver<'a> {
                 let hash = self.profile.leaf_hash(pos, &data.0, value.0);
                 self.target.append_hash(hash.0, value.0)?
             }
+            VOp::Verify { .. } | VOp::VerifyBatch { .. }
+                if self.target.caps().leaves == Leaves::Hashed =>
+            {
+                self.target.run(&node_form(self.profile, op))?
+            }
             _ => self.target.run(op)?,
         };
         if let (VOp::Append { .. }, VOut::Number(n)) = (op, expect) {
@@ -83,6 +89,55 @@ impl<'a> Driver<'a> {
     /// The target's name.
     pub fn name(&self) -> String {
         self.target.name()
+    }
+}
+
+/// `verify` and `verify_batch` in their node forms, for a target that takes hashed leaves:
+/// each leaf becomes the profile's leaf node at the position the proof names for it, as the
+/// verifier itself hashes it (D14; D15 pads leaves beyond the positions with a zero node,
+/// as `ProofDb::verify_batch` does). A proof that does not decode keeps zero nodes: decoding
+/// fails first, whatever the leaves. Other ops are returned as they are.
+pub fn node_form(profile: &dyn Profile, op: &VOp) -> VOp {
+    let zero = |value: U64| VNode {
+        hash: HashHex(Hash([0; 32])),
+        value,
+    };
+    match op {
+        VOp::Verify {
+            root,
+            proof,
+            data,
+            value,
+        } => VOp::VerifyNode {
+            root: *root,
+            proof: proof.clone(),
+            leaf: match Proof::decode(&proof.0) {
+                Ok(p) => leaf_node(profile, p.pos, &data.0, value.0).into(),
+                Err(_) => zero(*value),
+            },
+        },
+        VOp::VerifyBatch {
+            root,
+            proof,
+            leaves,
+        } => {
+            let positions = BatchProof::decode(&proof.0)
+                .map(|p| p.leaves)
+                .unwrap_or_default();
+            VOp::VerifyBatchNodes {
+                root: *root,
+                proof: proof.clone(),
+                leaves: leaves
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| match positions.get(i) {
+                        Some(pos) => leaf_node(profile, *pos, &l.data.0, l.value.0).into(),
+                        None => zero(l.value),
+                    })
+                    .collect(),
+            }
+        }
+        other => other.clone(),
     }
 }
 

@@ -27,7 +27,8 @@ that is not shaped like this project would need:
   --arith=F,G       declare only these arithmetic functions ("arith":[...]);
   --profiles=P,Q    declare these profiles instead of ["default"] (empty: none);
   --ops=A,B         declare only these ops;
-  --hashed          declare "leaves":"hashed": take append_hash (a leaf hash), refuse append;
+  --hashed          declare "leaves":"hashed": take append_hash (a leaf hash), refuse append,
+                    verify and verify_batch (they must arrive in their node forms);
   --zero-values     report every value as 0 (a library without sums);
   --declare-no-values  declare "values":false (with --zero-values: what such a library
                     declares);
@@ -811,6 +812,8 @@ def handle(db, req):
     op = req["op"]
     if op == "append_hash":
         return {"number": str(db.append(None, num(req["value"]), hx(req["hash"])))}
+    if HASHED and op in ("verify", "verify_batch"):
+        raise ValueError(f"this adapter takes hashed leaves ({op}_node forms)")
     if op == "append":
         if HASHED:
             raise ValueError("this adapter takes hashed leaves (append_hash)")
