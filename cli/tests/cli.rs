@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 #[test]
 fn root_of_the_spec_example() {
@@ -174,10 +173,7 @@ fn conform_builtin_reference_on_one_file() {
 
 #[test]
 fn python_adapter_passes_every_applicable_vector() {
-    if !python() {
-        eprintln!("python3 not found: skipping");
-        return;
-    }
+    need_python();
     let o = mmr(&[
         "conform", "--json", "--random", "20", "--seed", "7", "--", "python3", ADAPTER,
     ]);
@@ -211,9 +207,7 @@ fn python_adapter_passes_every_applicable_vector() {
 
 #[test]
 fn broken_bagging_is_caught_with_a_readable_diff_and_a_minimal_vector() {
-    if !python() {
-        return;
-    }
+    need_python();
     let o = mmr(&[
         "conform",
         "--vectors",
@@ -293,17 +287,19 @@ fn broken_bagging_is_caught_with_a_readable_diff_and_a_minimal_vector() {
 
 #[test]
 fn crashing_hanging_and_garbage_adapters_are_reported_and_never_hang_the_runner() {
-    if !python() {
-        return;
-    }
+    need_python();
+    let cases = std::fs::read_to_string(format!("{DIR}/default/updates.yaml"))
+        .unwrap()
+        .matches("\n- id: ")
+        .count();
     for (kind, want) in [
         ("crash", "adapter crashed: it closed its output and exited"),
         ("garbage", "garbage output"),
         ("hang", "adapter hung: no response within 1 s"),
     ] {
-        let start = Instant::now();
         let o = mmr(&[
             "conform",
+            "--json",
             "--timeout",
             "1",
             "--vectors",
@@ -313,14 +309,12 @@ fn crashing_hanging_and_garbage_adapters_are_reported_and_never_hang_the_runner(
             ADAPTER,
             &format!("--broken={kind}"),
         ]);
-        let out = stdout(&o);
-        assert_eq!(o.status.code(), Some(1), "{kind}: {out}");
-        assert!(out.contains(want), "{kind}: {out}");
-        assert!(
-            start.elapsed().as_secs() < 40,
-            "{kind} took {:?}",
-            start.elapsed()
-        );
+        assert_eq!(o.status.code(), Some(1), "{kind}: {}", stdout(&o));
+        let v = json(&o);
+        assert!(any_reason(&v, want), "{kind}: {}", v["summary"]);
+        // Bounded work instead of a wall-clock limit: the adapter is restarted for each
+        // case, so every case of the file ends and is reported exactly once.
+        assert_eq!(v["cases"].as_array().unwrap().len(), cases, "{kind}");
     }
     // A command that is not an adapter at all.
     let o = mmr(&[

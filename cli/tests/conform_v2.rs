@@ -7,9 +7,7 @@ use common::*;
 
 #[test]
 fn a_profile_the_adapter_does_not_declare_and_a_run_of_nothing_both_fail() {
-    if !python() {
-        return;
-    }
+    need_python();
     // The case: profiles [] and ops [arith], random sessions in profile default.
     let o = mmr(&[
         "conform",
@@ -70,9 +68,7 @@ fn a_profile_the_adapter_does_not_declare_and_a_run_of_nothing_both_fail() {
 
 #[test]
 fn rejected_passes_only_where_errors_any_is_declared() {
-    if !python() {
-        return;
-    }
+    need_python();
     let o = mmr(&[
         "conform",
         "--json",
@@ -116,9 +112,7 @@ fn rejected_passes_only_where_errors_any_is_declared() {
 
 #[test]
 fn declared_arith_functions_run_and_the_others_are_skipped() {
-    if !python() {
-        return;
-    }
+    need_python();
     let o = mmr(&[
         "conform",
         "--json",
@@ -161,9 +155,7 @@ fn declared_arith_functions_run_and_the_others_are_skipped() {
 
 #[test]
 fn exclude_ops_skips_and_names_the_flag() {
-    if !python() {
-        return;
-    }
+    need_python();
     let o = mmr(&[
         "conform",
         "--json",
@@ -281,9 +273,7 @@ fn a_profile_file_runs_its_vectors_on_the_builtins() {
 
 #[test]
 fn hashed_leaves_go_through_append_hash() {
-    if !python() {
-        return;
-    }
+    need_python();
     // The adapter refuses `append` in this mode: every append must arrive as append_hash
     // with the profile's leaf hash at the leaf's position.
     let o = mmr(&[
@@ -305,9 +295,7 @@ fn hashed_leaves_go_through_append_hash() {
 
 #[test]
 fn values_are_ignored_only_where_values_false_is_declared() {
-    if !python() {
-        return;
-    }
+    need_python();
     let o = mmr(&[
         "conform",
         "--json",
@@ -340,59 +328,25 @@ fn values_are_ignored_only_where_values_false_is_declared() {
 
 #[test]
 fn values_false_reaches_the_values_inside_proof_bytes() {
-    if !python() {
-        return;
-    }
     // With --zero-values the adapter writes 0 for every value inside the proofs it gives,
     // as a library without sums does: its honest `prove` and `prove_batch` steps pass when
     // it declares values: false (both sides' proof values masked), and fail otherwise.
-    let run = |declare: bool| {
-        let mut args = vec![
-            "conform",
-            "--json",
-            "--vectors",
-            "default/proofs.yaml",
-            "--random",
-            "30",
-            "--",
-            "python3",
-            ADAPTER,
-            "--zero-values",
-        ];
-        if declare {
-            args.push("--declare-no-values");
-        }
-        mmr(&args)
-    };
-    let o = run(true);
-    let v = json(&o);
+    let args = ["--vectors", "default/proofs.yaml", "--random", "30"];
+    let (o, v) = conform_python(&args, &["--zero-values", "--declare-no-values"]);
     assert!(o.status.success(), "{}", v["summary"]);
-    let passed = |id: &str| {
-        v["cases"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["id"] == id && c["status"] == "pass")
-    };
-    assert!(passed("prove-verify-every-leaf"));
-    assert!(passed("batch-prove-verify"), "{}", v["summary"]);
-    let o = run(false);
-    let v = json(&o);
-    let failed: Vec<&str> = v["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["status"] == "fail")
-        .filter_map(|c| c["id"].as_str())
-        .collect();
-    assert!(failed.contains(&"prove-verify-every-leaf"), "{failed:?}");
+    for id in ["prove-verify-every-leaf", "batch-prove-verify"] {
+        assert_eq!(status_of(&v, id).as_deref(), Some("pass"), "{id}");
+    }
+    let (_, v) = conform_python(&args, &["--zero-values"]);
+    assert_eq!(
+        status_of(&v, "prove-verify-every-leaf").as_deref(),
+        Some("fail")
+    );
 }
 
 #[test]
 fn ops_in_an_undeclared_proof_encoding_are_skipped() {
-    if !python() {
-        return;
-    }
+    need_python();
     let o = mmr(&[
         "conform",
         "--json",
@@ -464,18 +418,13 @@ fn vectors_takes_several_files_and_directories() {
 
 #[test]
 fn keep_going_runs_a_vector_case_past_its_first_difference() {
-    if !python() {
-        return;
-    }
     let run = |keep: bool| {
-        let mut args = vec!["conform", "--json", "--vectors", "default/roots.yaml"];
+        let mut args = vec!["--vectors", "default/roots.yaml"];
         if keep {
             args.push("--keep-going");
         }
-        args.extend(["--", "python3", ADAPTER, "--broken=bagging"]);
-        let o = mmr(&args);
+        let (o, v) = conform_python(&args, &["--broken=bagging"]);
         assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-        let v = json(&o);
         v["cases"]
             .as_array()
             .unwrap()
@@ -496,27 +445,16 @@ fn keep_going_runs_a_vector_case_past_its_first_difference() {
 
 #[test]
 fn a_request_the_adapter_cannot_represent_is_counted_apart() {
-    if !python() {
-        return;
-    }
-    let o = mmr(&[
-        "conform",
-        "--json",
-        "--vectors",
-        "default/proofs.yaml",
-        "--random",
-        "20",
-        "--",
-        "python3",
-        ADAPTER,
-        "--unsupported=prove_batch",
-    ]);
-    let v = json(&o);
+    let (o, v) = conform_python(
+        &["--vectors", "default/proofs.yaml", "--random", "20"],
+        &["--unsupported=prove_batch"],
+    );
     // Not a failure and not a pass: the cases skip, naming the op, and the random mix
     // counts the answers apart.
     assert!(o.status.success(), "{}", v["summary"]);
-    let cases = v["cases"].as_array().unwrap();
-    let c = cases
+    let c = v["cases"]
+        .as_array()
+        .unwrap()
         .iter()
         .find(|c| c["id"] == "batch-prove-verify")
         .unwrap();
@@ -531,43 +469,22 @@ fn a_request_the_adapter_cannot_represent_is_counted_apart() {
     );
     let notes = v["notes"].to_string();
     assert!(notes.contains("unsupported)"), "{notes}");
-    assert!(
-        cases
-            .iter()
-            .any(|c| c["id"] == "prove-verify-every-leaf" && c["status"] == "pass")
+    assert_eq!(
+        status_of(&v, "prove-verify-every-leaf").as_deref(),
+        Some("pass")
     );
 }
 
 #[test]
 fn hashed_leaves_get_verify_in_the_node_forms() {
-    if !python() {
-        return;
-    }
     // With --hashed the adapter refuses `verify` and `verify_batch` (fatal): every such
     // step must reach it as verify_node / verify_batch_nodes with the leaf node at the
     // proof's position, and pass.
-    let o = mmr(&[
-        "conform",
-        "--json",
-        "--vectors",
-        "default/proofs.yaml",
-        "--random",
-        "20",
-        "--",
-        "python3",
-        ADAPTER,
-        "--hashed",
-    ]);
-    let v = json(&o);
+    let (o, v) = conform_python(
+        &["--vectors", "default/proofs.yaml", "--random", "20"],
+        &["--hashed"],
+    );
     assert!(o.status.success(), "{}", v["summary"]);
-    let status = |id: &str| {
-        v["cases"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .map(|c| c["status"].as_str().unwrap().to_string())
-    };
     for id in [
         "verify-honest",
         "verify-invalid-size",
@@ -575,7 +492,7 @@ fn hashed_leaves_get_verify_in_the_node_forms() {
         "batch-honest",
         "batch-leaf-count-mismatch",
     ] {
-        assert_eq!(status(id).as_deref(), Some("pass"), "{id}");
+        assert_eq!(status_of(&v, id).as_deref(), Some("pass"), "{id}");
     }
     assert!(
         !any_reason(&v, "op verify carries leaf data"),

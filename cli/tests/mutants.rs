@@ -66,9 +66,7 @@ fn conform(variant: Option<&str>) -> std::process::Output {
 
 #[test]
 fn every_variant_fails_conform_and_the_adapter_passes() {
-    if !python() {
-        return;
-    }
+    need_python();
     let o = conform(None);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     for (variant, vector) in CAUGHT {
@@ -94,9 +92,7 @@ fn every_variant_fails_conform_and_the_adapter_passes() {
 /// plain adapter rejects as the reference does.
 #[test]
 fn random_sessions_alone_catch_a_client_without_step7() {
-    if !python() {
-        return;
-    }
+    need_python();
     let run = |variant: Option<&str>| {
         let mut args = vec![
             "conform",
@@ -132,9 +128,7 @@ fn random_sessions_alone_catch_a_client_without_step7() {
 /// and the report counts them per op. The plain adapter passes the same run.
 #[test]
 fn random_sessions_alone_catch_wrong_honest_proofs() {
-    if !python() {
-        return;
-    }
+    need_python();
     let run = |extra: &[&str]| {
         let mut args = vec![
             "conform",
@@ -187,9 +181,7 @@ fn random_sessions_alone_catch_wrong_honest_proofs() {
 /// (not an empty `ops` case), with the reference's answer, under `vectors/any/`.
 #[test]
 fn a_random_arith_finding_is_printed_as_an_arith_case() {
-    if !python() {
-        return;
-    }
+    need_python();
     let o = mmr(&[
         "conform",
         "--no-vectors",

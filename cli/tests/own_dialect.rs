@@ -178,18 +178,21 @@ fn generate_dir_takes_the_directorys_own_profile_files() {
 fn conform_runs_a_profile_files_vectors_generated_in_memory() {
     let dir = tmp_dir("own-conform");
     let file = river_file(&dir);
-    let o = mmr_in(
-        "/",
-        &[
+    let conform = |json: bool| {
+        let mut args = vec![
             "conform",
             "--builtin",
             "--profile-file",
             file.to_str().unwrap(),
             "--profile",
             "my-river",
-            "--json",
-        ],
-    );
+        ];
+        if json {
+            args.push("--json");
+        }
+        mmr_in("/", &args)
+    };
+    let o = conform(true);
     let v = json(&o);
     assert!(o.status.success(), "{}", v["summary"]);
     let cases = v["cases"].as_array().unwrap();
@@ -204,17 +207,7 @@ fn conform_runs_a_profile_files_vectors_generated_in_memory() {
         assert!(ours.iter().any(|c| c["file"] == f.as_str()), "{topic}");
     }
     // The human report gives the dialect its own line.
-    let o = mmr_in(
-        "/",
-        &[
-            "conform",
-            "--builtin",
-            "--profile-file",
-            file.to_str().unwrap(),
-            "--profile",
-            "my-river",
-        ],
-    );
+    let o = conform(false);
     assert!(o.status.success());
     assert!(
         stdout(&o)

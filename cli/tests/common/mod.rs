@@ -33,9 +33,17 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Whether python3 runs here (the adapter tests need it).
-pub fn python() -> bool {
-    Command::new("python3").arg("--version").output().is_ok()
+/// The Python-adapter tests need python3: where it does not run, the test fails naming
+/// it (never a silent pass); `.ci/run` checks it first.
+pub fn need_python() {
+    let ok = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "python3 not found: this test runs the Python conformance adapter (vectors/adapters/python/adapter.py); install python3"
+    );
 }
 
 /// The `--json` report on stdout.
@@ -60,4 +68,26 @@ pub fn tmp_dir(name: &str) -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// `mmr conform --json ARGS -- python3 adapter.py ADAPTER_ARGS` in the vectors directory:
+/// the output and its parsed report.
+pub fn conform_python(args: &[&str], adapter_args: &[&str]) -> (Output, serde_json::Value) {
+    need_python();
+    let mut all = vec!["conform", "--json"];
+    all.extend(args);
+    all.extend(["--", "python3", ADAPTER]);
+    all.extend(adapter_args);
+    let o = mmr(&all);
+    let v = json(&o);
+    (o, v)
+}
+
+/// The status (`pass`, `fail`, `skip`, ...) of case `id` in a `--json` report.
+pub fn status_of(v: &serde_json::Value, id: &str) -> Option<String> {
+    v["cases"]
+        .as_array()?
+        .iter()
+        .find(|c| c["id"] == id)
+        .and_then(|c| c["status"].as_str().map(String::from))
 }
