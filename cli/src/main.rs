@@ -143,6 +143,10 @@ struct PosArgs {
     /// JSON output.
     #[arg(long)]
     json: bool,
+    /// A profile file, checked and otherwise unused: the index arithmetic (D1-D8) is the
+    /// same for every dialect, so scripts may pass the same flags to every query.
+    #[arg(long = "profile-file", value_name = "FILE")]
+    profile_file: Option<PathBuf>,
 }
 
 /// Prints a line on stdout; a closed pipe (`mmr ... | head`) ends the program quietly
@@ -494,6 +498,11 @@ fn verify(a: VerifyArgs) -> ExitCode {
 }
 
 fn pos(a: PosArgs) -> ExitCode {
+    if let Some(f) = &a.profile_file
+        && let Err(e) = mmr_vectors::profiles::load_file(f)
+    {
+        return usage(e);
+    }
     let nums: Result<Vec<U64>, String> = a
         .args
         .iter()

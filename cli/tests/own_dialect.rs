@@ -248,10 +248,21 @@ fn query_commands_take_a_profile_file() {
         "01",
     ]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // pos takes the flag too (the arithmetic is the same for every dialect).
+    let o = mmr(&["pos", "--profile-file", f, "height", "6"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "2");
     // A broken file is a usage error naming it.
     let bad = dir.join("bad.yaml");
     std::fs::write(&bad, "profile: x\nhash: md5\n").unwrap();
-    let o = mmr(&["root", "--profile-file", bad.to_str().unwrap(), "00"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("bad.yaml"), "{}", stderr(&o));
+    for cmd in ["root", "pos"] {
+        let args = if cmd == "root" {
+            vec![cmd, "--profile-file", bad.to_str().unwrap(), "00"]
+        } else {
+            vec![cmd, "--profile-file", bad.to_str().unwrap(), "height", "6"]
+        };
+        let o = mmr(&args);
+        assert_eq!(o.status.code(), Some(2), "{cmd}");
+        assert!(stderr(&o).contains("bad.yaml"), "{cmd}: {}", stderr(&o));
+    }
 }
