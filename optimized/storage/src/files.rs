@@ -599,6 +599,19 @@ pub(crate) struct Manifest {
     pub sections: Vec<Section>,
     /// Field offsets of each section (filled by `decode`).
     pub at: Vec<SectionAt>,
+    /// The fingerprint of the manifest's bytes as last read or written (filled by
+    /// `decode` and `write`): every log record names the manifest it follows by it, so
+    /// that an edited field (its CRC recomputed) no longer matches the log.
+    pub fp: u64,
+}
+
+/// The first 8 bytes (LE) of the BLAKE3 hash of a manifest's bytes: unlike its CRC, not
+/// made to match by adjusting a few bytes.
+pub(crate) fn fingerprint(bytes: &[u8]) -> u64 {
+    let h = blake3::hash(bytes);
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&h.as_bytes()[..8]);
+    u64::from_le_bytes(a)
 }
 
 /// The offset of `seq` in the manifest.
@@ -664,6 +677,7 @@ impl Manifest {
         r.at = 8;
         let mut m = Manifest {
             seq: r.u64()?,
+            fp: fingerprint(b),
             ..Manifest::default()
         };
         m.profile = String::from_utf8_lossy(r.bytes()?).into_owned();
@@ -903,9 +917,10 @@ impl Manifest {
     }
 
     /// Commits this manifest: write a temp file, fsync it, rename(2) it over `MANIFEST`,
-    /// fsync the directory. The rename is the commit point.
-    pub fn write(&self, dir: &Path, io: &mut Io) -> Result<(), StorageError> {
+    /// fsync the directory. The rename is the commit point. Sets the fingerprint.
+    pub fn write(&mut self, dir: &Path, io: &mut Io) -> Result<(), StorageError> {
         let bytes = self.encode();
+        self.fp = fingerprint(&bytes);
         let f = JFile::create(dir, MANIFEST_TMP, io)?.file;
         io.write_at(&f, MANIFEST_TMP, 0, &bytes)?;
         io.sync(&f, MANIFEST_TMP)?;

@@ -1,0 +1,221 @@
+//! Issue 31: damage to `wal.bin` or `MANIFEST` is never a silent rollback, and an edited
+//! manifest field is refused.
+//!
+//! The sweeps flip every bit of a small store's log (three commits after a checkpoint) and
+//! of its manifest in turn; each flip must be detected (a `Corrupt` error), harmless (the
+//! same height and state), or, inside the last log record only, the documented torn tail
+//! (the state without that record).
+
+mod common;
+
+use common::{observe, tmp};
+use mmr_spec::{Config, ProofDb, profiles};
+use mmr_storage::{PersistentDb, StorageError};
+use std::path::Path;
+
+type P = &'static dyn mmr_spec::Profile;
+
+fn profile() -> P {
+    profiles::by_name("default").unwrap()
+}
+
+/// A store whose log holds three records (appends of 3 leaves each) after a checkpoint.
+fn logged(dir: &Path) {
+    let mut db = PersistentDb::create(dir, profile(), Config { retain: 4 }).unwrap();
+    for b in 0..4u8 {
+        for j in 0..3u8 {
+            db.append(&[b, j], 1).unwrap();
+        }
+        db.commit().unwrap();
+        if b == 0 {
+            db.checkpoint().unwrap();
+        }
+    }
+    drop(db);
+}
+
+/// Every file of the store but its lock.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name() != "LOCK")
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn restore(dir: &Path, snap: &[(String, Vec<u8>)]) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_name() != "LOCK" {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    for (n, b) in snap {
+        std::fs::write(dir.join(n), b).unwrap();
+    }
+}
+
+/// What a reopened store shows, or the error.
+fn outcome(dir: &Path) -> Result<(u64, String), StorageError> {
+    let db = PersistentDb::open(dir, profile())?;
+    db.verify()?;
+    Ok((db.height(), observe(&db)))
+}
+
+/// The offset where the log's last record starts: every record is the same size here (3
+/// appends of 2-byte data), so it is the file's length minus one record's.
+fn last_record_start(wal: &[u8], header: usize, records: usize) -> usize {
+    wal.len() - (wal.len() - header) / records
+}
+
+#[test]
+fn every_bit_flip_of_the_log_is_detected_harmless_or_a_torn_last_record() {
+    let dir = tmp("sweep-wal");
+    logged(&dir);
+    let snap = snapshot(&dir);
+    let (h, full) = outcome(&dir).unwrap();
+    assert_eq!(h, 4);
+    let wal = std::fs::read(dir.join("wal.bin")).unwrap();
+    // The header is the part before the first record; its size is what the format says,
+    // found here as the log's length minus three equal records.
+    let header = [20usize, 28]
+        .into_iter()
+        .find(|hd| (wal.len() - hd) % 3 == 0)
+        .unwrap();
+    let last = last_record_start(&wal, header, 3);
+    // The state without the last record (a torn tail).
+    restore(&dir, &snap);
+    let mut cut = wal.clone();
+    cut.truncate(last + 1);
+    std::fs::write(dir.join("wal.bin"), &cut).unwrap();
+    let (th, torn) = outcome(&dir).unwrap();
+    assert_eq!(th, 3);
+    let (mut detected, mut harmless, mut tail, mut bad) = (0, 0, 0, Vec::new());
+    for bit in 0..wal.len() * 8 {
+        restore(&dir, &snap);
+        let mut b = wal.clone();
+        b[bit / 8] ^= 1 << (bit % 8);
+        std::fs::write(dir.join("wal.bin"), &b).unwrap();
+        match outcome(&dir) {
+            Err(StorageError::Corrupt { file, .. }) if file == "wal.bin" || file == "MANIFEST" => {
+                detected += 1
+            }
+            Err(e) => bad.push(format!("bit {bit}: unexpected error {e}")),
+            Ok((_, s)) if s == full => harmless += 1,
+            Ok((_, s)) if s == torn && bit / 8 >= last => tail += 1,
+            Ok((h, _)) => bad.push(format!(
+                "bit {bit} (byte {}): opened silently at height {h}, not 4",
+                bit / 8
+            )),
+        }
+    }
+    eprintln!(
+        "wal.bin sweep: {} bits: {detected} detected, {harmless} harmless, {tail} torn last \
+         record, {} silent rollbacks",
+        wal.len() * 8,
+        bad.len()
+    );
+    assert!(
+        bad.is_empty(),
+        "{} bad flips, e.g. {:?}",
+        bad.len(),
+        &bad[..bad.len().min(8)]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_bit_flip_of_the_manifest_is_detected() {
+    let dir = tmp("sweep-manifest");
+    logged(&dir);
+    let snap = snapshot(&dir);
+    let (_, full) = outcome(&dir).unwrap();
+    let man = std::fs::read(dir.join("MANIFEST")).unwrap();
+    let mut bad = Vec::new();
+    for bit in 0..man.len() * 8 {
+        restore(&dir, &snap);
+        let mut b = man.clone();
+        b[bit / 8] ^= 1 << (bit % 8);
+        std::fs::write(dir.join("MANIFEST"), &b).unwrap();
+        match outcome(&dir) {
+            Err(StorageError::Corrupt { file, .. }) if file == "MANIFEST" => {}
+            Err(e) => bad.push(format!("bit {bit}: {e}")),
+            Ok((_, s)) if s == full => {}
+            Ok((h, _)) => bad.push(format!("bit {bit}: opened silently at height {h}")),
+        }
+    }
+    assert!(bad.is_empty(), "{:?}", &bad[..bad.len().min(8)]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The manifest with `edit` applied and its CRC recomputed.
+fn reseal_manifest(dir: &Path, edit: impl FnOnce(&mut Vec<u8>)) {
+    let path = dir.join("MANIFEST");
+    let mut b = std::fs::read(&path).unwrap();
+    edit(&mut b);
+    let n = b.len() - 4;
+    let c = crc32fast::hash(&b[..n]);
+    b[n..].copy_from_slice(&c.to_le_bytes());
+    std::fs::write(&path, &b).unwrap();
+}
+
+fn expect_corrupt(dir: &Path, file: &str) -> String {
+    match PersistentDb::open(dir, profile()) {
+        Err(StorageError::Corrupt { file: f, what, .. }) => {
+            assert_eq!(f, file, "wrong file blamed: {what}");
+            what
+        }
+        Err(e) => panic!("expected corruption of {file}, got {e}"),
+        Ok(db) => panic!(
+            "the crafted {file} was accepted (height {}, {} records replayed)",
+            db.height(),
+            db.replayed()
+        ),
+    }
+}
+
+#[test]
+fn a_manifest_seq_raised_by_one_to_three_is_refused() {
+    for k in 1..=3u64 {
+        let dir = tmp(&format!("seq-raised-{k}"));
+        logged(&dir);
+        reseal_manifest(&dir, |b| {
+            let s = u64::from_le_bytes(b[8..16].try_into().unwrap());
+            b[8..16].copy_from_slice(&(s + k).to_le_bytes());
+        });
+        let what = expect_corrupt(&dir, "MANIFEST");
+        eprintln!("seq + {k}: {what}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn an_edited_retain_is_refused() {
+    // With records in the log, and with an empty log just after a checkpoint.
+    for (k, checkpoint) in [(0, false), (1, false), (2, true)] {
+        let dir = tmp(&format!("retain-{k}"));
+        logged(&dir);
+        if checkpoint {
+            let mut db = PersistentDb::open(&dir, profile()).unwrap();
+            db.checkpoint().unwrap();
+        }
+        // retain follows the magic, seq and the profile name ("default", 8 + 7 bytes).
+        reseal_manifest(&dir, |b| {
+            let at = 8 + 8 + 8 + 7;
+            assert_eq!(u64::from_le_bytes(b[at..at + 8].try_into().unwrap()), 4);
+            let new: u64 = if k == 1 { 1 } else { 1000 };
+            b[at..at + 8].copy_from_slice(&new.to_le_bytes());
+        });
+        let what = expect_corrupt(&dir, "MANIFEST");
+        eprintln!("retain edited ({k}): {what}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
