@@ -42,9 +42,11 @@ fn plain_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
 }
 
-/// Opens `dir/name` for reading and writing without following a symbolic link (O_NOFOLLOW),
-/// and refuses anything but a plain file with one link: a symbolic or hard link could
-/// make a write land outside the store. `create` creates the file if missing.
+/// Opens `dir/name` for reading and writing without following a symbolic link (O_NOFOLLOW)
+/// and without blocking (O_NONBLOCK: opening a FIFO for reading would wait for a writer
+/// forever; on a regular file the flag changes nothing), then refuses anything but a plain
+/// file with one link (fstat): a FIFO or device is not a store file, and a symbolic or hard
+/// link could make a write land outside the store. `create` creates the file if missing.
 pub(crate) fn open_rw(dir: &Path, name: &str, create: bool) -> Result<File, StorageError> {
     open_checked(dir, name, true, create)
 }
@@ -67,7 +69,7 @@ fn open_checked(dir: &Path, name: &str, rw: bool, create: bool) -> Result<File, 
         .read(true)
         .write(rw)
         .create(create)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
         .open(join(dir, name))
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
@@ -84,7 +86,24 @@ fn open_checked(dir: &Path, name: &str, rw: bool, create: bool) -> Result<File, 
         })?;
     let md = f.metadata().map_err(|e| StorageError::io(name, 0, &e))?;
     if !md.file_type().is_file() {
-        return Err(StorageError::corrupt(name, 0, "is not a plain file"));
+        use std::os::unix::fs::FileTypeExt;
+        let t = md.file_type();
+        let kind = if t.is_fifo() {
+            "a FIFO"
+        } else if t.is_dir() {
+            "a directory"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_block_device() || t.is_char_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        };
+        return Err(StorageError::corrupt(
+            name,
+            0,
+            format!("is not a plain file ({kind}); a store's files are regular files"),
+        ));
     }
     if md.nlink() != 1 {
         return Err(StorageError::corrupt(

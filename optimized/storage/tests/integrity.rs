@@ -1,5 +1,5 @@
-//! Issue 31: damage to `wal.bin` or `MANIFEST` is never a silent rollback, and an edited
-//! manifest field is refused.
+//! Issue 31: damage to `wal.bin` or `MANIFEST` is never a silent rollback, an edited
+//! manifest field is refused, and no store file can make an open block.
 //!
 //! The sweeps flip every bit of a small store's log (three commits after a checkpoint) and
 //! of its manifest in turn; each flip must be detected (a `Corrupt` error), harmless (the
@@ -12,6 +12,7 @@ use common::{observe, tmp};
 use mmr_spec::{Config, ProofDb, profiles};
 use mmr_storage::{PersistentDb, StorageError};
 use std::path::Path;
+use std::time::Duration;
 
 type P = &'static dyn mmr_spec::Profile;
 
@@ -216,6 +217,55 @@ fn an_edited_retain_is_refused() {
         });
         let what = expect_corrupt(&dir, "MANIFEST");
         eprintln!("retain edited ({k}): {what}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// Runs `f` on a thread; fails the test if it has not returned within 10 s (a blocked
+/// open).
+fn within_timeout<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("{what}: still blocked after 10 s"))
+}
+
+#[test]
+fn a_fifo_in_place_of_a_store_file_is_refused_without_blocking() {
+    for name in ["MANIFEST", "journal.bin", "wal.bin", "blocks.log"] {
+        let dir = tmp(&format!("fifo-{}", name.replace('.', "-")));
+        logged(&dir);
+        let path = dir.join(name);
+        let _ = std::fs::remove_file(&path);
+        // Not a spawned mkfifo: a child forked while another test holds a store open
+        // shares that store's lock until it execs.
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &path,
+            rustix::fs::Mode::from_raw_mode(0o600),
+        )
+        .unwrap();
+        let d = dir.clone();
+        let r = within_timeout(name, move || {
+            let p = mmr_storage::store_profile(&d).map(|_| ());
+            let o = PersistentDb::open(&d, profile()).map(|_| ());
+            (p, o)
+        });
+        match r {
+            (_, Err(StorageError::Corrupt { file, what, .. })) => {
+                assert_eq!(file, name, "{what}");
+            }
+            (_, o) => panic!("{name} as a FIFO: {o:?}"),
+        }
+        if name == "MANIFEST" {
+            assert!(
+                matches!(r.0, Err(StorageError::Corrupt { .. })),
+                "{:?}",
+                r.0
+            );
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
