@@ -998,8 +998,9 @@ impl<P: Profile> PersistentDb<P> {
 
     /// Recomputes every checksum, then every stored internal node's hash and value from its
     /// children's stored nodes (where neither child was dropped), then the root from the
-    /// peaks, and the bounds of every leaf-data record. The first failure names the file
-    /// and byte offset.
+    /// peaks, every leaf-data record's bounds (and hash, for a leaf never changed), and the
+    /// index's "dropped" marks against the prune list and the leaf set, whatever the log
+    /// holds. The first failure names the file and byte offset.
     pub fn verify(&self) -> Result<VerifyReport, StorageError> {
         self.core.verify()
     }

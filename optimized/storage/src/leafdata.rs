@@ -133,6 +133,11 @@ impl LeafData {
         Ok(self.entry(i)? & CHANGED != 0 || self.changed.contains(&i))
     }
 
+    /// Whether leaf `i`'s record was dropped by compaction (its index entry's top bit).
+    pub fn is_dropped(&self, i: u64) -> Result<bool, StorageError> {
+        Ok(self.entry(i)? & DROPPED != 0)
+    }
+
     /// Marks leaf `i` (< `leaves()`) as updated or spent.
     pub fn mark_changed(&mut self, i: u64) {
         if i >= self.base_leaves {
