@@ -501,3 +501,46 @@ fn minima_root_with_decimal_values() {
         assert!(stderr(&o).contains(why), "{bad}: {}", stderr(&o));
     }
 }
+
+/// Issue 31: an error quotes at most a short prefix of a bad input line, with its length:
+/// a 10 MB line gave 10-20 MB of stderr.
+#[test]
+fn a_bad_10_mb_input_line_gives_a_short_error() {
+    let big = 10_000_000;
+    let cases: [(&[&str], Vec<u8>); 3] = [
+        (&["root"], b"zz".repeat(big / 2)),
+        (&["root"], [b"00:".as_slice(), &b"9".repeat(big)].concat()),
+        (
+            &["root", "--profile", "minima"],
+            [b"00:".as_slice(), &b"1".repeat(big), b".x"].concat(),
+        ),
+    ];
+    for (args, mut line) in cases {
+        line.push(b'\n');
+        let n = line.len() - 1;
+        let mut child = Command::new(MMR)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = input.write_all(&line); // the child may stop reading early
+        });
+        let o = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        let e = stderr(&o);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            &e[..e.len().min(300)]
+        );
+        assert!(e.len() < 500, "{args:?}: {} bytes of stderr", e.len());
+        assert!(e.contains(&format!("{n} bytes")), "{args:?}: {e}");
+        eprintln!("{args:?}: {}", e.trim());
+    }
+}
