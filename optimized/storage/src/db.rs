@@ -9,7 +9,8 @@ use crate::files::{
     encode_done, encode_journal, open_ro, open_rw, read_journal,
 };
 use crate::io::{Fault, Io, join};
-use crate::member::{Member, decode_record, is_generation_file, prefix_of, section_file_names};
+use crate::layout::{is_generation_file, prefix_of, section_file_names};
+use crate::member::{Member, decode_record};
 use crate::store::FileStore;
 use crate::sys::DirLock;
 use crate::wal::{self, End, OpLog, WAL};

@@ -4,8 +4,7 @@
 
 use crate::error::StorageError;
 use crate::io::{Io, join};
-use crate::member::{prefix_of, section_file_names};
-use crate::store::RECORD;
+use crate::layout::{RECORD, prefix_of, section_file_names};
 use mmr_optimized::index;
 use mmr_spec::{Hash, Node};
 use std::collections::BTreeMap;

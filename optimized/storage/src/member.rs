@@ -7,9 +7,13 @@
 use crate::error::StorageError;
 use crate::files::{Change, FileInfo, JFile, JournalEntry, R, Section, W, read_at};
 use crate::io::{Io, join};
-use crate::keys::{Key, KeyTable, keys_file_name};
-use crate::leafdata::{DataGeneration, LeafData, data_file_name, idx_file_name};
-use crate::store::{FileStore, Gaps, HashPlan, hash_file_name};
+use crate::keys::{Key, KeyTable};
+use crate::layout::{
+    data_file_name, fixed_names, hash_file_name, idx_file_name, keys_file_name, prefix_of,
+    section_file_names,
+};
+use crate::leafdata::{DataGeneration, LeafData};
+use crate::store::{FileStore, Gaps, HashPlan};
 use mmr_optimized::{Bits, Optimized, Persisted, RetainedBlock, index};
 use mmr_spec::{At, Block, BlockOp, Config, Node, Profile, ProofDb};
 use std::path::Path;
@@ -163,45 +167,6 @@ fn runs(mut items: Vec<(u64, u8)>) -> Vec<(u64, Vec<u8>)> {
     out
 }
 
-/// `{prefix}leafset.bin`, `{prefix}prunelist.bin`, `{prefix}blocks.log`.
-fn fixed_names(prefix: &str) -> [String; 3] {
-    [
-        format!("{prefix}leafset.bin"),
-        format!("{prefix}prunelist.bin"),
-        format!("{prefix}blocks.log"),
-    ]
-}
-
-/// The file names a section must list, in order, for its generation.
-pub(crate) fn section_file_names(prefix: &str, generation: u64, keyed: bool) -> Vec<String> {
-    let [ls, pl, bl] = fixed_names(prefix);
-    let mut v = vec![
-        hash_file_name(prefix, generation),
-        ls,
-        pl,
-        bl,
-        data_file_name(prefix, generation),
-        idx_file_name(prefix, generation),
-    ];
-    if keyed {
-        v.push(keys_file_name(prefix));
-    }
-    v
-}
-
-/// Whether `file` is a generation file of the member with this prefix (`hash.`, `data.` or
-/// `dataidx.` then six digits and `.bin`).
-pub(crate) fn is_generation_file(prefix: &str, file: &str) -> bool {
-    let Some(rest) = file.strip_prefix(prefix) else {
-        return false;
-    };
-    ["hash.", "data.", "dataidx."].iter().any(|k| {
-        rest.strip_prefix(k)
-            .and_then(|r| r.strip_suffix(".bin"))
-            .is_some_and(|d| d.len() >= 6 && d.bytes().all(|b| b.is_ascii_digit()))
-    })
-}
-
 /// What the next commit does to a member's files (steps 1-2 of the protocol).
 pub(crate) struct Plan {
     /// A new generation of the hash and leaf-data files (already written and synced).
@@ -232,15 +197,6 @@ pub(crate) struct Member<P: Profile> {
     /// Leaves whose bit may differ from the leaf-set file.
     dirty_leaves: Vec<u64>,
     prune_dirty: bool,
-}
-
-/// The prefix of a member's file names.
-pub(crate) fn prefix_of(name: &str) -> String {
-    if name.is_empty() {
-        String::new()
-    } else {
-        format!("{name}.")
-    }
 }
 
 impl<P: Profile> Member<P> {
