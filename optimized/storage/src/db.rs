@@ -346,6 +346,7 @@ impl<P: Profile> Core<P> {
                 sections: ms.iter().map(|m| m.section.clone()).collect(),
                 at: Vec::new(),
                 fp: 0,
+                retain_at: 0,
             },
             members: ms,
             poisoned: false,
@@ -696,6 +697,7 @@ impl<P: Profile> Core<P> {
             sections: Vec::new(),
             at: Vec::new(),
             fp: 0,
+            retain_at: 0,
         };
         for (m, p) in self.members.iter().zip(&plans) {
             man.sections.push(m.section_after(p));

@@ -621,6 +621,8 @@ pub(crate) struct Manifest {
     /// `decode` and `write`): every log record names the manifest it follows by it, so
     /// that an edited field (its CRC recomputed) no longer matches the log.
     pub fp: u64,
+    /// The offset of `retain` (filled by `decode`).
+    pub retain_at: u64,
 }
 
 /// The first 8 bytes (LE) of the BLAKE3 hash of a manifest's bytes: unlike its CRC, not
@@ -699,6 +701,7 @@ impl Manifest {
             ..Manifest::default()
         };
         m.profile = String::from_utf8_lossy(r.bytes()?).into_owned();
+        m.retain_at = r.pos();
         m.retain = r.u64()?;
         let n = r.u32()?;
         for _ in 0..n {
@@ -804,6 +807,20 @@ impl Manifest {
                     format!(
                         "seq {} is below the height {} (every block is a commit)",
                         self.seq, s.height
+                    ),
+                );
+            }
+            // A commit raises oldest to height - retain and a rewind lowers only the height,
+            // so a store never retains more than `retain` blocks.
+            if s.height - s.oldest.min(s.height) > self.retain {
+                return bad(
+                    self.retain_at,
+                    format!(
+                        "retain {}, but {} blocks are retained (height {}, oldest {})",
+                        self.retain,
+                        s.height - s.oldest.min(s.height),
+                        s.height,
+                        s.oldest
                     ),
                 );
             }

@@ -746,19 +746,22 @@ fn a_swapped_key_table_entry_is_caught_by_verify_with_records_in_the_log() {
     let name = "outputs.keys.bin";
     let path = dir.join(name);
     let mut t = std::fs::read(&path).unwrap();
-    // Two live slots (neither empty nor a tombstone) after the 64-byte header.
-    let live: Vec<usize> = (64..t.len())
-        .step_by(8)
-        .filter(|&at| !matches!(u64_at(&t, at), 0 | u64::MAX))
-        .take(2)
-        .collect();
-    assert_eq!(live.len(), 2);
-    let (a, b) = (
-        t[live[0]..live[0] + 8].to_vec(),
-        t[live[1]..live[1] + 8].to_vec(),
+    // Two live slots (leaf + 1, after the 64-byte header) in different clusters (runs of
+    // used slots): a swap inside one cluster can leave every probe finding its key.
+    let slots: Vec<u64> = (64..t.len()).step_by(8).map(|at| u64_at(&t, at)).collect();
+    let n = slots.len();
+    let live = |i: usize| !matches!(slots[i % n], 0 | u64::MAX);
+    let first = (0..n).find(|&i| live(i)).unwrap();
+    let gap = (first..first + n).find(|&i| slots[i % n] == 0).unwrap();
+    let second = (gap..first + n).find(|&i| live(i)).unwrap() % n;
+    assert!(
+        (second..first + n).any(|i| slots[i % n] == 0),
+        "one cluster"
     );
-    t[live[0]..live[0] + 8].copy_from_slice(&b);
-    t[live[1]..live[1] + 8].copy_from_slice(&a);
+    let (a, b) = (64 + 8 * first, 64 + 8 * second);
+    let (va, vb) = (t[a..a + 8].to_vec(), t[b..b + 8].to_vec());
+    t[a..a + 8].copy_from_slice(&vb);
+    t[b..b + 8].copy_from_slice(&va);
     std::fs::write(&path, &t).unwrap();
     let mut m = Man::read(&dir);
     m.reseal_file(&dir, name);
