@@ -490,7 +490,15 @@ pub(crate) fn read(b: &[u8], seq: u64, fp: u64) -> Result<Log, Result<Mismatch, 
     // This manifest's log ends at `at`. A torn tail only if no record of it that was
     // written after the one expected here was durable follows.
     let want = last.map_or(seq.saturating_add(1), |(s, _, _)| s.saturating_add(1));
-    if let Some(f) = durable_after(b, at, seq, want) {
+    let found = durable_after(b, at, seq, want).map_err(|o| {
+        Err(StorageError::corrupt(
+            WAL,
+            o,
+            "the bytes after the end of the log hold more record-like frames than any log \
+             leaves (a crafted file)",
+        ))
+    })?;
+    if let Some(f) = found {
         return Err(Err(StorageError::corrupt(
             WAL,
             at,
@@ -511,13 +519,27 @@ pub(crate) fn read(b: &[u8], seq: u64, fp: u64) -> Result<Log, Result<Mismatch, 
 /// A valid record of the log of checkpoint `base` at or after `from` that was written once
 /// commit `want` was durable: proof that a record of commit `want` existed and was synced.
 /// Every offset is tried (a damaged length hides where the next record starts); only those
-/// whose base field matches are checksummed.
-fn durable_after(b: &[u8], from: u64, base: u64, want: u64) -> Option<Frame<'_>> {
-    let from = usize::try_from(from).ok()?;
-    (from..b.len().saturating_sub(HEAD)).find_map(|o| {
-        if le64(b, o + 8)? != base || le64(b, o + 24)? < want {
-            return None;
+/// whose base and synced fields fit are checksummed, and the bytes checksummed are bounded
+/// by twice the file (an honest log has few such candidates: the records left after a torn
+/// group), so a file crafted with a candidate every few bytes is refused, not a quadratic
+/// stall.
+fn durable_after(b: &[u8], from: u64, base: u64, want: u64) -> Result<Option<Frame<'_>>, u64> {
+    let Ok(from) = usize::try_from(from) else {
+        return Ok(None);
+    };
+    let mut budget = 2 * b.len() as u64 + (1 << 20);
+    for o in from..b.len().saturating_sub(HEAD) {
+        if le64(b, o + 8) != Some(base) || le64(b, o + 24).is_none_or(|s| s < want) {
+            continue;
         }
-        frame(b, o as u64).filter(|f| f.synced >= want && f.seq >= want)
-    })
+        let len = le64(b, o).unwrap_or(0);
+        if len < MIN_LEN || len > (b.len() - o - 8) as u64 {
+            continue;
+        }
+        budget = budget.checked_sub(len).ok_or(o as u64)?;
+        if let Some(f) = frame(b, o as u64).filter(|f| f.synced >= want && f.seq >= want) {
+            return Ok(Some(f));
+        }
+    }
+    Ok(None)
 }

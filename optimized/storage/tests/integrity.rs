@@ -341,3 +341,32 @@ fn a_torn_group_commit_is_a_torn_tail_and_its_leftovers_never_rejoin_the_log() {
     drop(db);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The search for a record written after a damaged one checksums only frames whose fields
+/// fit, within a bound: a log crafted with such a frame every 32 bytes (each claiming 1 MiB)
+/// is refused at once, not checksummed for hours.
+#[test]
+fn a_log_crafted_with_a_candidate_frame_every_32_bytes_is_refused_quickly() {
+    let dir = tmp("wal-candidates");
+    logged(&dir);
+    let seq = std::fs::read(dir.join("MANIFEST")).unwrap()[8..16].to_vec();
+    let path = dir.join("wal.bin");
+    let mut b = std::fs::read(&path).unwrap();
+    b.truncate(28);
+    while b.len() < 4 << 20 {
+        b.extend_from_slice(&(1u64 << 20).to_le_bytes()); // len
+        b.extend_from_slice(&seq); // base
+        b.extend_from_slice(&[0xfe; 8]); // fingerprint
+        b.extend_from_slice(&u64::MAX.to_le_bytes()); // synced
+    }
+    std::fs::write(&path, &b).unwrap();
+    let d = dir.clone();
+    let r = within_timeout("crafted candidates", move || {
+        PersistentDb::open(&d, profile()).map(|_| ())
+    });
+    match r {
+        Err(StorageError::Corrupt { file, what, .. }) => assert_eq!(file, "wal.bin", "{what}"),
+        r => panic!("{r:?}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
