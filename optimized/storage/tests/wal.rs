@@ -278,3 +278,35 @@ fn a_log_of_a_later_checkpoint_says_the_manifest_is_older() {
     assert!(what.contains("older than"), "{what}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A log of format version 1 (before issue 31) that follows the manifest may hold commits
+/// this build cannot check: refused, naming `wal.bin`. One of an earlier checkpoint holds
+/// nothing and is replaced.
+#[test]
+fn a_version_1_log_is_refused_when_it_may_hold_commits() {
+    let dir = tmp("wal-v1");
+    logged(&dir);
+    let seq = u64::from_le_bytes(
+        std::fs::read(dir.join("MANIFEST")).unwrap()[8..16]
+            .try_into()
+            .unwrap(),
+    );
+    let v1 = |base: u64| {
+        let mut h = b"MMRWAL01".to_vec();
+        h.extend_from_slice(&base.to_le_bytes());
+        let c = crc32fast::hash(&h);
+        h.extend_from_slice(&c.to_le_bytes());
+        h.extend_from_slice(&[0u8; 64]); // records this build does not read
+        h
+    };
+    std::fs::write(dir.join("wal.bin"), v1(seq)).unwrap();
+    let (offset, what) = expect_corrupt(&dir, "wal.bin");
+    assert_eq!(offset, 0);
+    assert!(what.contains("version 1"), "{what}");
+    std::fs::write(dir.join("wal.bin"), v1(seq - 1)).unwrap();
+    let db = PersistentDb::open(&dir, profile()).unwrap();
+    assert_eq!(db.replayed(), 0);
+    assert_eq!(db.height(), 1);
+    drop(db);
+    let _ = std::fs::remove_dir_all(&dir);
+}
