@@ -168,6 +168,24 @@ fn older(m: &Manifest, file: &str, later: u64) -> StorageError {
     )
 }
 
+/// A file that fails its check while `journal.bin` holds an undo journal failing its own
+/// checksum: a checkpoint was interrupted after writing committed bytes and its journal,
+/// which was synced before them, was damaged since, so nothing could roll the file back.
+/// The message says so (the file named is the one that differs).
+fn journal_hint(e: StorageError) -> StorageError {
+    match e {
+        StorageError::Corrupt { file, offset, what } => StorageError::Corrupt {
+            file,
+            offset,
+            what: format!(
+                "{what}; {JOURNAL} holds an undo journal that fails its checksum (damaged \
+                 after an interrupted checkpoint?), so this file could not be rolled back"
+            ),
+        },
+        e => e,
+    }
+}
+
 /// The height of a complete block record just after the committed end of `blocks.log`, if
 /// it is above the manifest's height: the manifest is older than the file.
 fn later_block(dir: &Path, s: &Section) -> Result<Option<u64>, StorageError> {
@@ -378,9 +396,11 @@ impl<P: Profile> Core<P> {
         }
         let mut io = Io::default();
         let mut recovered = false;
+        let mut torn_journal = false;
         // Roll back an interrupted commit (section 3, step 3 reached but not step 5); a
         // journal of a later commit means that this manifest is an older one put back.
         match read_journal(dir)? {
+            Journal::Torn => torn_journal = true,
             Journal::Done(seq) if seq > m.seq => return Err(older(&m, JOURNAL, seq)),
             Journal::Undo { base, .. } if base > m.seq => return Err(older(&m, JOURNAL, base)),
             Journal::Undo { seq, base, entries } if base == m.seq && seq > m.seq => {
@@ -416,7 +436,10 @@ impl<P: Profile> Core<P> {
         let mut members = Vec::new();
         for (i, s) in m.sections.iter().enumerate() {
             let p = profile(i, &s.name)?;
-            members.push(Member::open(dir, s, p, Config { retain: m.retain })?);
+            members.push(
+                Member::open(dir, s, p, Config { retain: m.retain })
+                    .map_err(|e| if torn_journal { journal_hint(e) } else { e })?,
+            );
         }
         // The log: records after this checkpoint are replayed; a log that follows a later
         // checkpoint means that this manifest is an older one put back.

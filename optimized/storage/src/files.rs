@@ -1022,8 +1022,12 @@ pub(crate) fn encode_done(seq: u64) -> Vec<u8> {
 /// What `journal.bin` holds.
 #[derive(Debug)]
 pub(crate) enum Journal {
-    /// Nothing usable: missing, torn (checksum bad) or not a journal.
+    /// Missing or empty.
     None,
+    /// Neither a journal nor a mark with a good checksum: torn while it was written (a
+    /// journal is synced before any committed byte is touched; a mark is not synced) or
+    /// damaged since. Ignored; named if a file then fails its check.
+    Torn,
     /// Commit `seq` completed.
     Done(u64),
     /// The undo journal of checkpoint `seq` back to the checkpoint `base` (complete: its
@@ -1041,12 +1045,15 @@ pub(crate) fn read_journal(dir: &Path) -> Result<Journal, StorageError> {
     let Some(b) = read_whole(dir, JOURNAL)? else {
         return Ok(Journal::None);
     };
-    let done = b.len() >= 8 && &b[..8] == DONE_MAGIC;
-    if b.len() < 8 || (!done && &b[..8] != JOURNAL_MAGIC) {
+    if b.is_empty() {
         return Ok(Journal::None);
     }
+    let done = b.len() >= 8 && &b[..8] == DONE_MAGIC;
+    if b.len() < 8 || (!done && &b[..8] != JOURNAL_MAGIC) {
+        return Ok(Journal::Torn);
+    }
     let Ok(mut r) = R::sealed(&b, JOURNAL, 0) else {
-        return Ok(Journal::None);
+        return Ok(Journal::Torn);
     };
     r.at = 8;
     let seq = r.u64()?;
