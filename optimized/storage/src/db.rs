@@ -743,8 +743,9 @@ impl<P: Profile> Core<P> {
             }
         }
         // The log restarts after this checkpoint (section 3): its old records are for
-        // commits up to `seq`, which the manifest now holds. No sync: until the next record
-        // is synced with it, an old header only makes the whole log stale.
+        // commits up to `seq`, which the manifest now holds, and name the old checkpoint.
+        // No sync: the header is a hint (records name their checkpoint themselves), and
+        // the next record's fdatasync makes it durable.
         self.seq = seq;
         self.durable = seq;
         self.prev_crc = 0;
