@@ -82,10 +82,12 @@ pub struct ConformArgs {
 
 /// Parses `--timeout`: a positive, finite number of seconds, at most [`MAX_TIMEOUT_S`].
 pub fn parse_timeout(s: &str) -> Result<Duration, String> {
-    let v: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("--timeout {s:?}: not a number of seconds"))?;
+    let v: f64 = s.trim().parse().map_err(|_| {
+        format!(
+            "--timeout {}: not a number of seconds",
+            crate::query::quote(s)
+        )
+    })?;
     if !(v.is_finite() && v > 0.0 && v <= MAX_TIMEOUT_S) {
         return Err(format!(
             "--timeout {s}: give a number of seconds above 0 and at most {MAX_TIMEOUT_S}"

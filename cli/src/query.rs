@@ -25,19 +25,42 @@ impl std::fmt::Display for QueryError {
     }
 }
 
+/// Characters of a bad input that an error quotes.
+const QUOTE: usize = 40;
+
+/// A bad input as an error quotes it: whole if short, else its first characters and its
+/// length, so that a 10 MB line gives a short message, not 10 MB of stderr.
+pub fn quote(s: &str) -> String {
+    match s.char_indices().nth(QUOTE) {
+        None => format!("{s:?}"),
+        Some((end, _)) => format!("{:?}... ({} bytes)", &s[..end], s.len()),
+    }
+}
+
+/// A parser's message about a bad input, cut to a few lines: some parsers quote the whole
+/// input back.
+fn clip(e: impl std::fmt::Display) -> String {
+    const MAX: usize = 160;
+    let m = e.to_string();
+    match m.char_indices().nth(MAX) {
+        None => m,
+        Some((end, _)) => format!("{}...", &m[..end]),
+    }
+}
+
 /// Splits a leaf argument `HEX[:VALUE]` into its data and its value text (`0` if absent).
 fn split_leaf(s: &str) -> Result<(Vec<u8>, &str), QueryError> {
     let (hex, value) = s.split_once(':').unwrap_or((s, "0"));
     let data = mmr_spec::from_hex(hex.trim())
-        .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad hex data: {e}")))?;
+        .map_err(|e| QueryError::Input(format!("leaf {}: bad hex data: {}", quote(s), clip(e))))?;
     Ok((data, value.trim()))
 }
 
 /// Parses a leaf argument `HEX[:VALUE]`.
 pub fn parse_leaf(s: &str) -> Result<Leaf, QueryError> {
     let (data, value) = split_leaf(s)?;
-    let value =
-        parse_u64(value).map_err(|e| QueryError::Input(format!("leaf {s:?}: bad value: {e}")))?;
+    let value = parse_u64(value)
+        .map_err(|e| QueryError::Input(format!("leaf {}: bad value: {}", quote(s), clip(e))))?;
     Ok(Leaf { data, value })
 }
 
@@ -46,7 +69,7 @@ pub fn parse_leaf(s: &str) -> Result<Leaf, QueryError> {
 pub fn parse_minima_leaf(s: &str) -> Result<(Vec<u8>, MiniNumber), QueryError> {
     let (data, value) = split_leaf(s)?;
     let value = MiniNumber::parse(value)
-        .map_err(|e| QueryError::Input(format!("leaf {s:?}: bad value: {e}")))?;
+        .map_err(|e| QueryError::Input(format!("leaf {}: bad value: {}", quote(s), clip(e))))?;
     Ok((data, value))
 }
 
@@ -85,15 +108,16 @@ pub fn minima_root(
 pub fn parse_node(s: &str) -> Result<Node, QueryError> {
     let (hex, value) = s.split_once(':').unwrap_or((s, "0"));
     let hash = mmr_spec::Hash::from_hex(hex.trim())
-        .map_err(|e| QueryError::Input(format!("node {s:?}: bad hash: {e}")))?;
+        .map_err(|e| QueryError::Input(format!("node {}: bad hash: {}", quote(s), clip(e))))?;
     let value = parse_u64(value.trim())
-        .map_err(|e| QueryError::Input(format!("node {s:?}: bad value: {e}")))?;
+        .map_err(|e| QueryError::Input(format!("node {}: bad value: {}", quote(s), clip(e))))?;
     Ok(Node::new(hash, value))
 }
 
 /// Parses hex bytes given on the command line (either case).
 pub fn parse_bytes(what: &str, s: &str) -> Result<Vec<u8>, QueryError> {
-    mmr_spec::from_hex(s.trim()).map_err(|e| QueryError::Input(format!("{what}: bad hex: {e}")))
+    mmr_spec::from_hex(s.trim())
+        .map_err(|e| QueryError::Input(format!("{what}: bad hex: {}", clip(e))))
 }
 
 /// Builds the MMR of these leaves with the optimized implementation.

@@ -495,3 +495,92 @@ fn minima_root_with_decimal_values() {
         assert!(stderr(&o).contains(why), "{bad}: {}", stderr(&o));
     }
 }
+
+/// Issue 31: an error quotes at most a short prefix of a bad input line, with its length:
+/// a 10 MB line gave 10-20 MB of stderr.
+#[test]
+fn a_bad_10_mb_input_line_gives_a_short_error() {
+    let big = 10_000_000;
+    let cases: [(&[&str], Vec<u8>); 3] = [
+        (&["root"], b"zz".repeat(big / 2)),
+        (&["root"], [b"00:".as_slice(), &b"9".repeat(big)].concat()),
+        (
+            &["root", "--profile", "minima"],
+            [b"00:".as_slice(), &b"1".repeat(big), b".x"].concat(),
+        ),
+    ];
+    for (args, mut line) in cases {
+        line.push(b'\n');
+        let n = line.len() - 1;
+        let mut child = Command::new(MMR)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = input.write_all(&line); // the child may stop reading early
+        });
+        let o = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        let e = stderr(&o);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            &e[..e.len().min(300)]
+        );
+        assert!(e.len() < 500, "{args:?}: {} bytes of stderr", e.len());
+        assert!(e.contains(&format!("{n} bytes")), "{args:?}: {e}");
+        eprintln!("{args:?}: {}", e.trim());
+    }
+}
+
+/// Issue 31: `mkfifo s/wal.bin; timeout 5 mmr store inspect s` exited 124 (the open of the
+/// FIFO waited for a writer forever). Each store file replaced by a FIFO now gives an error
+/// naming it at once.
+#[test]
+fn a_fifo_in_place_of_a_store_file_does_not_block_store_inspect() {
+    for name in ["MANIFEST", "journal.bin", "wal.bin", "blocks.log"] {
+        let dir = tmp_dir(&format!("fifo-{}", name.replace('.', "-")));
+        let d = dir.join("s");
+        let ds = d.to_str().unwrap();
+        for args in [
+            &["store", "init", ds][..],
+            &["store", "append", ds, "00:1", "01:2"],
+            &["store", "append", ds, "02:3"],
+        ] {
+            let o = mmr(args);
+            assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        }
+        if !d.join("journal.bin").exists() {
+            std::fs::write(d.join("journal.bin"), b"").unwrap();
+        }
+        std::fs::remove_file(d.join(name)).unwrap();
+        let st = Command::new("mkfifo").arg(d.join(name)).status().unwrap();
+        assert!(st.success());
+        let mut child = Command::new(MMR)
+            .args(["store", "inspect", ds, "--check"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed().as_secs() >= 10 {
+                let _ = child.kill();
+                panic!("{name} as a FIFO: `mmr store inspect` still blocked after 10 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let o = child.wait_with_output().unwrap();
+        let e = stderr(&o);
+        assert!(!o.status.success(), "{name}: {e}");
+        assert!(e.contains(name) && e.contains("FIFO"), "{name}: {e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -9,7 +9,8 @@ use crate::files::{
     encode_done, encode_journal, open_ro, open_rw, read_journal,
 };
 use crate::io::{Fault, Io, join};
-use crate::member::{Member, decode_record, is_generation_file, prefix_of, section_file_names};
+use crate::layout::{is_generation_file, prefix_of, section_file_names};
+use crate::member::{Member, decode_record};
 use crate::store::FileStore;
 use crate::sys::DirLock;
 use crate::wal::{self, End, OpLog, WAL};
@@ -99,6 +100,10 @@ pub(crate) struct Core<P: Profile> {
     pub seq: u64,
     wal: File,
     wal_end: u64,
+    /// The highest seq known durable (the next record's `synced`).
+    durable: u64,
+    /// The CRC of the last record in the log (the next record's `prev`; 0 if none).
+    prev_crc: u32,
     /// The operations of the block in progress.
     pub log: OpLog,
     /// Log records since the checkpoint.
@@ -161,6 +166,24 @@ fn older(m: &Manifest, file: &str, later: u64) -> StorageError {
             if file == JOURNAL { "commit" } else { "block" },
         ),
     )
+}
+
+/// A file that fails its check while `journal.bin` holds an undo journal failing its own
+/// checksum: a checkpoint was interrupted after writing committed bytes and its journal,
+/// which was synced before them, was damaged since, so nothing could roll the file back.
+/// The message says so (the file named is the one that differs).
+fn journal_hint(e: StorageError) -> StorageError {
+    match e {
+        StorageError::Corrupt { file, offset, what } => StorageError::Corrupt {
+            file,
+            offset,
+            what: format!(
+                "{what}; {JOURNAL} holds an undo journal that fails its checksum (damaged \
+                 after an interrupted checkpoint?), so this file could not be rolled back"
+            ),
+        },
+        e => e,
+    }
 }
 
 /// The height of a complete block record just after the committed end of `blocks.log`, if
@@ -319,13 +342,14 @@ impl<P: Profile> Core<P> {
             ms.push(Member::create(dir, &name, keyed, p, config, &mut io)?);
         }
         let wal = crate::files::JFile::create(dir, WAL, &mut io)?.file;
-        io.write_at(&wal, WAL, 0, &wal::header(0))?;
         let mut core = Core {
             dir: dir.to_path_buf(),
             _lock: lock,
             seq: 0,
             wal,
             wal_end: wal::HEADER,
+            durable: 0,
+            prev_crc: 0,
             log: OpLog::default(),
             logged: 0,
             unsynced: false,
@@ -339,12 +363,16 @@ impl<P: Profile> Core<P> {
                 retain: config.retain,
                 sections: ms.iter().map(|m| m.section.clone()).collect(),
                 at: Vec::new(),
+                fp: 0,
+                retain_at: 0,
             },
             members: ms,
             poisoned: false,
         };
         // Create: files first, the manifest last.
         core.manifest.write(&core.dir, &mut core.io)?;
+        let h = wal::header(0, core.manifest.fp);
+        core.io.write_at(&core.wal, WAL, 0, &h)?;
         Ok(core)
     }
 
@@ -368,9 +396,11 @@ impl<P: Profile> Core<P> {
         }
         let mut io = Io::default();
         let mut recovered = false;
+        let mut torn_journal = false;
         // Roll back an interrupted commit (section 3, step 3 reached but not step 5); a
         // journal of a later commit means that this manifest is an older one put back.
         match read_journal(dir)? {
+            Journal::Torn => torn_journal = true,
             Journal::Done(seq) if seq > m.seq => return Err(older(&m, JOURNAL, seq)),
             Journal::Undo { base, .. } if base > m.seq => return Err(older(&m, JOURNAL, base)),
             Journal::Undo { seq, base, entries } if base == m.seq && seq > m.seq => {
@@ -406,12 +436,37 @@ impl<P: Profile> Core<P> {
         let mut members = Vec::new();
         for (i, s) in m.sections.iter().enumerate() {
             let p = profile(i, &s.name)?;
-            members.push(Member::open(dir, s, p, Config { retain: m.retain })?);
+            members.push(
+                Member::open(dir, s, p, Config { retain: m.retain })
+                    .map_err(|e| if torn_journal { journal_hint(e) } else { e })?,
+            );
         }
         // The log: records after this checkpoint are replayed; a log that follows a later
         // checkpoint means that this manifest is an older one put back.
         let bytes = crate::files::read_whole(dir, WAL)?.unwrap_or_default();
-        let log = wal::read(&bytes)?;
+        let log = wal::read(&bytes, m.seq, m.fp).map_err(|e| match e {
+            Err(e) => e,
+            Ok(wal::Mismatch::Older(base)) => older(&m, WAL, base),
+            Ok(wal::Mismatch::Ahead { seq, at }) => StorageError::corrupt(
+                MANIFEST,
+                SEQ_AT,
+                format!(
+                    "the manifest is ahead of its log: it is commit {}, but {WAL} holds the \
+                     record of commit {seq} (at byte {at}) of the checkpoint before it, \
+                     which that checkpoint would have included",
+                    m.seq
+                ),
+            ),
+            Ok(wal::Mismatch::Edited { at }) => StorageError::corrupt(
+                MANIFEST,
+                0,
+                format!(
+                    "the manifest is not the one its log follows: {WAL} (at byte {at}) \
+                     follows another manifest of commit {} (a field was edited)",
+                    m.seq
+                ),
+            ),
+        })?;
         drop(bytes);
         let wal_file = open_rw(dir, WAL, true)?;
         let mut core = Core {
@@ -421,6 +476,8 @@ impl<P: Profile> Core<P> {
             seq: m.seq,
             wal: wal_file,
             wal_end: wal::HEADER,
+            durable: m.seq,
+            prev_crc: 0,
             log: OpLog::default(),
             logged: 0,
             unsynced: false,
@@ -431,19 +488,22 @@ impl<P: Profile> Core<P> {
             members,
             poisoned: false,
         };
-        match log.base {
-            Some(b) if b > core.manifest.seq => return Err(older(&core.manifest, WAL, b)),
-            Some(b) if b == core.manifest.seq => {
-                for r in &log.records {
-                    core.replay(r)?;
-                }
-                core.wal_end = log.end;
-            }
-            _ => {
-                // No log, or one of an earlier checkpoint: start this checkpoint's.
-                let h = wal::header(core.manifest.seq);
-                core.io.write_at(&core.wal, WAL, 0, &h)?;
-            }
+        for r in &log.records {
+            core.replay(r)?;
+        }
+        core.wal_end = log.end;
+        core.prev_crc = log.last_crc;
+        if !log.records.is_empty() {
+            // The replayed records may be in the page cache only (a kill before their
+            // fdatasync); made durable now, the next record can say so (its `synced`).
+            core.io.sync_data(&core.wal, WAL)?;
+        }
+        core.durable = core.seq;
+        if !log.header_current {
+            // No log, a damaged header or one of an earlier checkpoint: this checkpoint's
+            // (not synced: the next record's fdatasync makes it durable).
+            let h = wal::header(core.manifest.seq, core.manifest.fp);
+            core.io.write_at(&core.wal, WAL, 0, &h)?;
         }
         core.io = Io::with_fault(fault);
         Ok(core)
@@ -542,8 +602,15 @@ impl<P: Profile> Core<P> {
         }
         let seq = self.seq + 1;
         let tips = self.tips();
-        let rec = self.log.record(seq, end, &tips);
+        let link = wal::Link {
+            base: self.manifest.seq,
+            fp: self.manifest.fp,
+            synced: self.durable,
+            prev: self.prev_crc,
+        };
+        let rec = self.log.record(seq, link, end, &tips);
         self.io.write_at(&self.wal, WAL, self.wal_end, &rec)?;
+        self.prev_crc = wal::crc_of(&rec);
         self.wal_end += rec.len() as u64;
         self.logged += 1;
         self.seq = seq;
@@ -563,6 +630,7 @@ impl<P: Profile> Core<P> {
             }
             r?;
             self.unsynced = false;
+            self.durable = self.seq;
         }
         Ok(())
     }
@@ -651,6 +719,8 @@ impl<P: Profile> Core<P> {
             retain: self.manifest.retain,
             sections: Vec::new(),
             at: Vec::new(),
+            fp: 0,
+            retain_at: 0,
         };
         for (m, p) in self.members.iter().zip(&plans) {
             man.sections.push(m.section_after(p));
@@ -673,14 +743,18 @@ impl<P: Profile> Core<P> {
             }
         }
         // The log restarts after this checkpoint (section 3): its old records are for
-        // commits up to `seq`, which the manifest now holds. No sync: until the next record
-        // is synced with it, an old header only makes the whole log stale.
+        // commits up to `seq`, which the manifest now holds, and name the old checkpoint.
+        // No sync: the header is a hint (records name their checkpoint themselves), and
+        // the next record's fdatasync makes it durable.
         self.seq = seq;
+        self.durable = seq;
+        self.prev_crc = 0;
         self.logged = 0;
         self.log.clear();
         self.unsynced = false;
         self.wal_end = wal::HEADER;
-        self.io.write_at(&self.wal, WAL, 0, &wal::header(seq))?;
+        let h = wal::header(seq, self.manifest.fp);
+        self.io.write_at(&self.wal, WAL, 0, &h)?;
         Ok(())
     }
 
@@ -951,8 +1025,9 @@ impl<P: Profile> PersistentDb<P> {
 
     /// Recomputes every checksum, then every stored internal node's hash and value from its
     /// children's stored nodes (where neither child was dropped), then the root from the
-    /// peaks, and the bounds of every leaf-data record. The first failure names the file
-    /// and byte offset.
+    /// peaks, every leaf-data record's bounds (and hash, for a leaf never changed), and the
+    /// index's "dropped" marks against the prune list and the leaf set, whatever the log
+    /// holds. The first failure names the file and byte offset.
     pub fn verify(&self) -> Result<VerifyReport, StorageError> {
         self.core.verify()
     }

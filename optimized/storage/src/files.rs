@@ -4,8 +4,7 @@
 
 use crate::error::StorageError;
 use crate::io::{Io, join};
-use crate::member::{prefix_of, section_file_names};
-use crate::store::RECORD;
+use crate::layout::{RECORD, prefix_of, section_file_names};
 use mmr_optimized::index;
 use mmr_spec::{Hash, Node};
 use std::collections::BTreeMap;
@@ -42,9 +41,11 @@ fn plain_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
 }
 
-/// Opens `dir/name` for reading and writing without following a symbolic link (O_NOFOLLOW),
-/// and refuses anything but a plain file with one link: a symbolic or hard link could
-/// make a write land outside the store. `create` creates the file if missing.
+/// Opens `dir/name` for reading and writing without following a symbolic link (O_NOFOLLOW)
+/// and without blocking (O_NONBLOCK: opening a FIFO for reading would wait for a writer
+/// forever; on a regular file the flag changes nothing), then refuses anything but a plain
+/// file with one link (fstat): a FIFO or device is not a store file, and a symbolic or hard
+/// link could make a write land outside the store. `create` creates the file if missing.
 pub(crate) fn open_rw(dir: &Path, name: &str, create: bool) -> Result<File, StorageError> {
     open_checked(dir, name, true, create)
 }
@@ -67,7 +68,7 @@ fn open_checked(dir: &Path, name: &str, rw: bool, create: bool) -> Result<File, 
         .read(true)
         .write(rw)
         .create(create)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
         .open(join(dir, name))
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
@@ -84,7 +85,24 @@ fn open_checked(dir: &Path, name: &str, rw: bool, create: bool) -> Result<File, 
         })?;
     let md = f.metadata().map_err(|e| StorageError::io(name, 0, &e))?;
     if !md.file_type().is_file() {
-        return Err(StorageError::corrupt(name, 0, "is not a plain file"));
+        use std::os::unix::fs::FileTypeExt;
+        let t = md.file_type();
+        let kind = if t.is_fifo() {
+            "a FIFO"
+        } else if t.is_dir() {
+            "a directory"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_block_device() || t.is_char_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        };
+        return Err(StorageError::corrupt(
+            name,
+            0,
+            format!("is not a plain file ({kind}); a store's files are regular files"),
+        ));
     }
     if md.nlink() != 1 {
         return Err(StorageError::corrupt(
@@ -599,6 +617,21 @@ pub(crate) struct Manifest {
     pub sections: Vec<Section>,
     /// Field offsets of each section (filled by `decode`).
     pub at: Vec<SectionAt>,
+    /// The fingerprint of the manifest's bytes as last read or written (filled by
+    /// `decode` and `write`): every log record names the manifest it follows by it, so
+    /// that an edited field (its CRC recomputed) no longer matches the log.
+    pub fp: u64,
+    /// The offset of `retain` (filled by `decode`).
+    pub retain_at: u64,
+}
+
+/// The first 8 bytes (LE) of the BLAKE3 hash of a manifest's bytes: unlike its CRC, not
+/// made to match by adjusting a few bytes.
+pub(crate) fn fingerprint(bytes: &[u8]) -> u64 {
+    let h = blake3::hash(bytes);
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&h.as_bytes()[..8]);
+    u64::from_le_bytes(a)
 }
 
 /// The offset of `seq` in the manifest.
@@ -664,9 +697,11 @@ impl Manifest {
         r.at = 8;
         let mut m = Manifest {
             seq: r.u64()?,
+            fp: fingerprint(b),
             ..Manifest::default()
         };
         m.profile = String::from_utf8_lossy(r.bytes()?).into_owned();
+        m.retain_at = r.pos();
         m.retain = r.u64()?;
         let n = r.u32()?;
         for _ in 0..n {
@@ -772,6 +807,20 @@ impl Manifest {
                     format!(
                         "seq {} is below the height {} (every block is a commit)",
                         self.seq, s.height
+                    ),
+                );
+            }
+            // A commit raises oldest to height - retain and a rewind lowers only the height,
+            // so a store never retains more than `retain` blocks.
+            if s.height - s.oldest.min(s.height) > self.retain {
+                return bad(
+                    self.retain_at,
+                    format!(
+                        "retain {}, but {} blocks are retained (height {}, oldest {})",
+                        self.retain,
+                        s.height - s.oldest.min(s.height),
+                        s.height,
+                        s.oldest
                     ),
                 );
             }
@@ -903,9 +952,10 @@ impl Manifest {
     }
 
     /// Commits this manifest: write a temp file, fsync it, rename(2) it over `MANIFEST`,
-    /// fsync the directory. The rename is the commit point.
-    pub fn write(&self, dir: &Path, io: &mut Io) -> Result<(), StorageError> {
+    /// fsync the directory. The rename is the commit point. Sets the fingerprint.
+    pub fn write(&mut self, dir: &Path, io: &mut Io) -> Result<(), StorageError> {
         let bytes = self.encode();
+        self.fp = fingerprint(&bytes);
         let f = JFile::create(dir, MANIFEST_TMP, io)?.file;
         io.write_at(&f, MANIFEST_TMP, 0, &bytes)?;
         io.sync(&f, MANIFEST_TMP)?;
@@ -972,8 +1022,12 @@ pub(crate) fn encode_done(seq: u64) -> Vec<u8> {
 /// What `journal.bin` holds.
 #[derive(Debug)]
 pub(crate) enum Journal {
-    /// Nothing usable: missing, torn (checksum bad) or not a journal.
+    /// Missing or empty.
     None,
+    /// Neither a journal nor a mark with a good checksum: torn while it was written (a
+    /// journal is synced before any committed byte is touched; a mark is not synced) or
+    /// damaged since. Ignored; named if a file then fails its check.
+    Torn,
     /// Commit `seq` completed.
     Done(u64),
     /// The undo journal of checkpoint `seq` back to the checkpoint `base` (complete: its
@@ -991,12 +1045,15 @@ pub(crate) fn read_journal(dir: &Path) -> Result<Journal, StorageError> {
     let Some(b) = read_whole(dir, JOURNAL)? else {
         return Ok(Journal::None);
     };
-    let done = b.len() >= 8 && &b[..8] == DONE_MAGIC;
-    if b.len() < 8 || (!done && &b[..8] != JOURNAL_MAGIC) {
+    if b.is_empty() {
         return Ok(Journal::None);
     }
+    let done = b.len() >= 8 && &b[..8] == DONE_MAGIC;
+    if b.len() < 8 || (!done && &b[..8] != JOURNAL_MAGIC) {
+        return Ok(Journal::Torn);
+    }
     let Ok(mut r) = R::sealed(&b, JOURNAL, 0) else {
-        return Ok(Journal::None);
+        return Ok(Journal::Torn);
     };
     r.at = 8;
     let seq = r.u64()?;

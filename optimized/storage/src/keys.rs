@@ -25,10 +25,6 @@ const EMPTY: u64 = 0;
 const TOMB: u64 = u64::MAX;
 const MIN_SLOTS: u64 = 16;
 
-pub(crate) fn keys_file_name(prefix: &str) -> String {
-    format!("{prefix}keys.bin")
-}
-
 /// The key table: committed slots in the file, uncommitted ones in memory.
 #[derive(Debug)]
 pub(crate) struct KeyTable {

@@ -12,6 +12,7 @@
 use crate::error::StorageError;
 use crate::files::{Change, FileInfo, GenWriter, JFile, read_at};
 use crate::io::Io;
+use crate::layout::{data_file_name, idx_file_name};
 use mmr_optimized::{Bits, index};
 use std::path::Path;
 
@@ -23,14 +24,6 @@ const DROPPED: u64 = 1 << 63;
 const CHANGED: u64 = 1 << 62;
 /// The offset bits of an entry.
 const OFFSET: u64 = !(DROPPED | CHANGED);
-
-pub(crate) fn data_file_name(prefix: &str, generation: u64) -> String {
-    format!("{prefix}data.{generation:06}.bin")
-}
-
-pub(crate) fn idx_file_name(prefix: &str, generation: u64) -> String {
-    format!("{prefix}dataidx.{generation:06}.bin")
-}
 
 /// The committed leaf-data files and the uncommitted records after them.
 #[derive(Debug)]
@@ -131,6 +124,11 @@ impl LeafData {
     /// Whether leaf `i`'s node changed after its append (its record cannot be checked).
     pub fn is_changed(&self, i: u64) -> Result<bool, StorageError> {
         Ok(self.entry(i)? & CHANGED != 0 || self.changed.contains(&i))
+    }
+
+    /// Whether leaf `i`'s record was dropped by compaction (its index entry's top bit).
+    pub fn is_dropped(&self, i: u64) -> Result<bool, StorageError> {
+        Ok(self.entry(i)? & DROPPED != 0)
     }
 
     /// Marks leaf `i` (< `leaves()`) as updated or spent.

@@ -7,9 +7,13 @@
 use crate::error::StorageError;
 use crate::files::{Change, FileInfo, JFile, JournalEntry, R, Section, W, read_at};
 use crate::io::{Io, join};
-use crate::keys::{Key, KeyTable, keys_file_name};
-use crate::leafdata::{DataGeneration, LeafData, data_file_name, idx_file_name};
-use crate::store::{FileStore, Gaps, HashPlan, hash_file_name};
+use crate::keys::{Key, KeyTable};
+use crate::layout::{
+    data_file_name, fixed_names, hash_file_name, idx_file_name, keys_file_name, prefix_of,
+    section_file_names,
+};
+use crate::leafdata::{DataGeneration, LeafData};
+use crate::store::{FileStore, Gaps, HashPlan};
 use mmr_optimized::{Bits, Optimized, Persisted, RetainedBlock, index};
 use mmr_spec::{At, Block, BlockOp, Config, Node, Profile, ProofDb};
 use std::path::Path;
@@ -163,45 +167,6 @@ fn runs(mut items: Vec<(u64, u8)>) -> Vec<(u64, Vec<u8>)> {
     out
 }
 
-/// `{prefix}leafset.bin`, `{prefix}prunelist.bin`, `{prefix}blocks.log`.
-fn fixed_names(prefix: &str) -> [String; 3] {
-    [
-        format!("{prefix}leafset.bin"),
-        format!("{prefix}prunelist.bin"),
-        format!("{prefix}blocks.log"),
-    ]
-}
-
-/// The file names a section must list, in order, for its generation.
-pub(crate) fn section_file_names(prefix: &str, generation: u64, keyed: bool) -> Vec<String> {
-    let [ls, pl, bl] = fixed_names(prefix);
-    let mut v = vec![
-        hash_file_name(prefix, generation),
-        ls,
-        pl,
-        bl,
-        data_file_name(prefix, generation),
-        idx_file_name(prefix, generation),
-    ];
-    if keyed {
-        v.push(keys_file_name(prefix));
-    }
-    v
-}
-
-/// Whether `file` is a generation file of the member with this prefix (`hash.`, `data.` or
-/// `dataidx.` then six digits and `.bin`).
-pub(crate) fn is_generation_file(prefix: &str, file: &str) -> bool {
-    let Some(rest) = file.strip_prefix(prefix) else {
-        return false;
-    };
-    ["hash.", "data.", "dataidx."].iter().any(|k| {
-        rest.strip_prefix(k)
-            .and_then(|r| r.strip_suffix(".bin"))
-            .is_some_and(|d| d.len() >= 6 && d.bytes().all(|b| b.is_ascii_digit()))
-    })
-}
-
 /// What the next commit does to a member's files (steps 1-2 of the protocol).
 pub(crate) struct Plan {
     /// A new generation of the hash and leaf-data files (already written and synced).
@@ -232,15 +197,6 @@ pub(crate) struct Member<P: Profile> {
     /// Leaves whose bit may differ from the leaf-set file.
     dirty_leaves: Vec<u64>,
     prune_dirty: bool,
-}
-
-/// The prefix of a member's file names.
-pub(crate) fn prefix_of(name: &str) -> String {
-    if name.is_empty() {
-        String::new()
-    } else {
-        format!("{name}.")
-    }
 }
 
 impl<P: Profile> Member<P> {
@@ -1006,8 +962,10 @@ impl<P: Profile> Member<P> {
     /// peaks; also every leaf-data record's bounds and every key table entry. The first
     /// failure names the file and byte offset. Returns (positions, parents checked).
     /// `current`: the files hold the last commit (no log records since the checkpoint);
-    /// otherwise the root and key-table checks, which compare the working state with the
-    /// files, are left to the next checkpoint.
+    /// otherwise the root check, which compares the working root with the manifest's, is
+    /// left to the next checkpoint (the replay checked each record's root). The key table
+    /// and the leaf-data index flags are checked in every case, against the working state
+    /// (the files with the log replayed over them), unless uncommitted changes are pending.
     pub fn verify(&self, current: bool) -> Result<(u64, u64), StorageError> {
         let store = self.db.store();
         store.file.check_all()?;
@@ -1070,14 +1028,19 @@ impl<P: Profile> Member<P> {
                 "the peaks do not give the committed root",
             ));
         }
-        for i in 0..self.section.leaves.min(self.data.leaves()) {
+        let leaves = self.data.leaves();
+        for i in 0..leaves {
             if let Some((at, r)) = self.data.get_at(i)? {
                 self.check_record(i, at, &r)?;
             }
         }
-        if let (Some(t), false) = (&self.keys, self.db.has_pending() || !current) {
+        let settled = !self.db.has_pending() && !self.needs_rewrite();
+        if settled {
+            self.check_dropped_marks(leaves)?;
+        }
+        if let (Some(t), true) = (&self.keys, settled) {
             let mut found = 0u64;
-            for i in 0..self.section.leaves.min(self.data.leaves()) {
+            for i in 0..leaves {
                 if pruned.get(index::leaf_to_pos(i).unwrap_or(u64::MAX)) {
                     continue;
                 }
@@ -1102,5 +1065,47 @@ impl<P: Profile> Member<P> {
             }
         }
         Ok((size, checked))
+    }
+
+    /// The leaf-data index's "dropped" marks against the prune list and the leaf set: a
+    /// compaction drops the record of every leaf whose node it drops (written with the new
+    /// generation), and only drops spent leaves below the horizon, which stay spent (no
+    /// rewind reaches below the horizon). An un-pruning restores a node but not its record,
+    /// so a dropped record of a kept node is allowed for a spent leaf below the horizon.
+    fn check_dropped_marks(&self, leaves: u64) -> Result<(), StorageError> {
+        let pruned = self.db.pruned_bits();
+        let unspent = self.db.leaf_bits();
+        let horizon_leaves = self.db.horizon_leaves();
+        let name = &self.data.idx.name;
+        for i in 0..leaves {
+            let dropped = self.data.is_dropped(i)?;
+            let pos = index::leaf_to_pos(i).unwrap_or(u64::MAX);
+            if pruned.get(pos) && !dropped {
+                return Err(StorageError::corrupt(
+                    name,
+                    8 * i,
+                    format!(
+                        "leaf {i}'s node was dropped by compaction, but its record is not \
+                         marked dropped"
+                    ),
+                ));
+            }
+            if dropped && (unspent.get(i) || i >= horizon_leaves) {
+                return Err(StorageError::corrupt(
+                    name,
+                    8 * i,
+                    format!(
+                        "leaf {i}'s record is marked dropped, but the leaf is {} (compaction \
+                         drops only spent leaves below the horizon, {horizon_leaves} leaves)",
+                        if unspent.get(i) {
+                            "unspent"
+                        } else {
+                            "above the horizon"
+                        }
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 }

@@ -377,7 +377,8 @@ impl<P: Profile + Clone> MultiDb<P> {
         Ok((reports, before, self.disk_usage()))
     }
 
-    /// Recomputes every checksum, hash, record bound and key-table entry of every MMR.
+    /// Recomputes every checksum, hash, record bound, leaf-data "dropped" mark and key-table
+    /// entry of every MMR, whatever the log holds (see [`crate::PersistentDb::verify`]).
     pub fn verify(&self) -> Result<VerifyReport, StorageError> {
         self.core.verify()
     }

@@ -14,7 +14,6 @@ use mmr_optimized::{Bits, Store};
 use mmr_spec::{Hash, Node};
 use std::collections::HashMap;
 
-/// Bytes per hash-file record: hash, then the value as u64le.
 pub const RECORD: u64 = 40;
 
 /// Which positions have no record in the current generation (the prune list when it was
@@ -252,11 +251,6 @@ impl FileStore {
         }
         Ok((w.finish(io)?, gaps))
     }
-}
-
-/// `{prefix}hash.{generation:06}.bin`.
-pub(crate) fn hash_file_name(prefix: &str, generation: u64) -> String {
-    format!("{prefix}hash.{generation:06}.bin")
 }
 
 impl Store for FileStore {

@@ -9,7 +9,7 @@ mod common;
 
 use common::tmp;
 use mmr_spec::{At, Config, ProofDb, profiles};
-use mmr_storage::{CHUNK, PersistentDb, StorageError};
+use mmr_storage::{CHUNK, MmrSpec, MultiDb, PersistentDb, StorageError};
 use std::path::{Path, PathBuf};
 
 type P = &'static dyn mmr_spec::Profile;
@@ -160,7 +160,48 @@ impl Man {
         let c = crc32fast::hash(&self.b[..n]);
         self.b[n..].copy_from_slice(&c.to_le_bytes());
         std::fs::write(dir.join("MANIFEST"), &self.b).unwrap();
+        repoint_log(dir, &self.b);
     }
+}
+
+/// An editor who recomputes every CRC also points the log at the edited manifest (its
+/// fingerprint: the first 8 bytes of the manifest's BLAKE3 hash, STORAGE.md section 3), or
+/// the store refuses the manifest as "not the one its log follows": the header, and each
+/// record of the manifest's log, resealed with the chain of CRCs that links them.
+fn repoint_log(dir: &Path, manifest: &[u8]) {
+    let path = dir.join("wal.bin");
+    let Ok(mut w) = std::fs::read(&path) else {
+        return;
+    };
+    if w.len() < 28 || &w[..8] != b"MMRWAL02" {
+        return;
+    }
+    let seq = &manifest[8..16];
+    let h = blake3::hash(manifest);
+    let fp = &h.as_bytes()[..8];
+    if &w[8..16] == seq {
+        w[16..24].copy_from_slice(fp);
+        let c = crc32fast::hash(&w[..24]);
+        w[24..28].copy_from_slice(&c.to_le_bytes());
+    }
+    // Records: len, base, fingerprint, synced, prev, ..., crc over all before it.
+    let (mut at, mut prev) = (28usize, 0u32);
+    while at + 8 <= w.len() {
+        let len = u64_at(&w, at) as usize;
+        if len < 40 || at + 8 + len > w.len() || &w[at + 8..at + 16] != seq {
+            break;
+        }
+        let end = at + 8 + len;
+        if crc32fast::hash(&w[at..end - 4]) != u32_at(&w, end - 4) {
+            break;
+        }
+        w[at + 16..at + 24].copy_from_slice(fp);
+        w[at + 32..at + 36].copy_from_slice(&prev.to_le_bytes());
+        prev = crc32fast::hash(&w[at..end - 4]);
+        w[end - 4..end].copy_from_slice(&prev.to_le_bytes());
+        at = end;
+    }
+    std::fs::write(&path, &w).unwrap();
 }
 
 // ----- a test-side journal writer (STORAGE.md section 3, step 3) -----
@@ -668,4 +709,112 @@ fn a_link_to_a_faithful_copy_outside_the_store_is_refused_and_never_written() {
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(&out);
     }
+}
+
+/// Issue 31: `verify()` checks the key table against the leaf data whatever the log holds
+/// (it skipped the check while the log held records, 127 commits of 128). Two committed
+/// entries swapped, the table's checksums, the manifest and the log resealed: the store
+/// opens, and `verify()` names the key table.
+#[test]
+fn a_swapped_key_table_entry_is_caught_by_verify_with_records_in_the_log() {
+    let dir = tmp("hostile-keys");
+    let mut db = MultiDb::create(
+        &dir,
+        profile(),
+        Config { retain: 3 },
+        &[MmrSpec::keyed("outputs")],
+    )
+    .unwrap();
+    let key = |b: u8, j: u8| {
+        let mut k = [0u8; 32];
+        k[0] = b;
+        k[1] = j;
+        k[31] = 0x5a;
+        k
+    };
+    for b in 0..5u8 {
+        for j in 0..6u8 {
+            db.append_keyed("outputs", &key(b, j), &[b, j], 1).unwrap();
+        }
+        db.commit().unwrap();
+        if b == 2 {
+            assert!(db.checkpoint().unwrap());
+        }
+    }
+    db.verify().unwrap();
+    drop(db);
+    let name = "outputs.keys.bin";
+    let path = dir.join(name);
+    let mut t = std::fs::read(&path).unwrap();
+    // Two live slots (leaf + 1, after the 64-byte header) in different clusters (runs of
+    // used slots): a swap inside one cluster can leave every probe finding its key.
+    let slots: Vec<u64> = (64..t.len()).step_by(8).map(|at| u64_at(&t, at)).collect();
+    let n = slots.len();
+    let live = |i: usize| !matches!(slots[i % n], 0 | u64::MAX);
+    let first = (0..n).find(|&i| live(i)).unwrap();
+    let gap = (first..first + n).find(|&i| slots[i % n] == 0).unwrap();
+    let second = (gap..first + n).find(|&i| live(i)).unwrap() % n;
+    assert!(
+        (second..first + n).any(|i| slots[i % n] == 0),
+        "one cluster"
+    );
+    let (a, b) = (64 + 8 * first, 64 + 8 * second);
+    let (va, vb) = (t[a..a + 8].to_vec(), t[b..b + 8].to_vec());
+    t[a..a + 8].copy_from_slice(&vb);
+    t[b..b + 8].copy_from_slice(&va);
+    std::fs::write(&path, &t).unwrap();
+    let mut m = Man::read(&dir);
+    m.reseal_file(&dir, name);
+    m.write(&dir);
+    let db = MultiDb::open(&dir, profile()).unwrap();
+    assert_eq!(db.height(), 5);
+    match db.verify() {
+        Err(StorageError::Corrupt { file, what, .. }) => assert_eq!(file, name, "{what}"),
+        r => panic!("verify missed the swapped key-table entries: {r:?}"),
+    }
+    drop(db);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 31: the "dropped" bit of a kept leaf's leaf-data index entry set (the file, the
+/// manifest and the log resealed) made `leaf_data` answer `pruned` for a leaf the store
+/// still proves, and `verify()` passed. A dropped record belongs to a leaf that compaction
+/// dropped: spent, below the horizon; and every leaf whose node is dropped has its record
+/// dropped.
+#[test]
+fn a_dropped_bit_on_a_kept_leaf_is_caught_by_verify() {
+    let dir = tmp("hostile-dropped");
+    build(&dir);
+    // Two more commits: the log holds records.
+    let mut db = PersistentDb::open(&dir, profile()).unwrap();
+    for j in 0..2u8 {
+        db.append(&[7, j], 2).unwrap();
+        db.commit().unwrap();
+    }
+    let kept = (0..db.leaf_count())
+        .find(|&i| db.leaf_data(i).is_ok() && db.prove(At::Current, i).is_ok())
+        .unwrap();
+    drop(db);
+    let m = Man::read(&dir);
+    let idx = m.sections[0].files[5].name.clone();
+    let path = dir.join(&idx);
+    let mut b = std::fs::read(&path).unwrap();
+    let at = 8 * kept as usize;
+    b[at + 7] |= 0x80;
+    std::fs::write(&path, &b).unwrap();
+    let mut m = Man::read(&dir);
+    m.reseal_file(&dir, &idx);
+    m.write(&dir);
+    let db = PersistentDb::open(&dir, profile()).unwrap();
+    assert!(db.replayed() > 0);
+    assert!(db.prove(At::Current, kept).is_ok());
+    match db.verify() {
+        Err(StorageError::Corrupt { file, offset, what }) => {
+            assert_eq!(file, idx, "{what}");
+            assert_eq!(offset, at as u64, "{what}");
+        }
+        r => panic!("verify missed the dropped bit of kept leaf {kept}: {r:?}"),
+    }
+    drop(db);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -148,10 +148,16 @@ fn logged(dir: &Path) {
     assert_eq!(db.replayed(), 3);
 }
 
+/// Bytes of the log's header (format version 2).
+const HEADER: usize = 28;
+/// Bytes of a record's frame after its length field and before its seq: base,
+/// fingerprint, synced, prev.
+const LINK: usize = 28;
+
 /// (offset, length) of each record frame in the log.
 fn frames(b: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut at = 20;
+    let mut at = HEADER;
     while at + 8 <= b.len() {
         let len = u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize;
         if at + 8 + len > b.len() || len < 12 {
@@ -163,10 +169,11 @@ fn frames(b: &[u8]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Recomputes a record's CRC (over every byte before it, the length included).
 fn reseal(b: &mut [u8], (at, len): (usize, usize)) {
-    let body = at + 8;
-    let c = crc32fast::hash(&b[body..body + len - 4]);
-    b[body + len - 4..body + len].copy_from_slice(&c.to_le_bytes());
+    let end = at + 8 + len;
+    let c = crc32fast::hash(&b[at..end - 4]);
+    b[end - 4..end].copy_from_slice(&c.to_le_bytes());
 }
 
 #[test]
@@ -177,8 +184,9 @@ fn a_resealed_log_record_that_replays_to_another_root_is_refused() {
     let mut b = std::fs::read(&path).unwrap();
     let fr = frames(&b);
     assert!(fr.len() >= 3, "{fr:?}");
-    // The first data byte of the first append: seq, n, tag, mmr, keyed, length, then data.
-    let at = fr[1].0 + 8 + 8 + 4 + 1 + 4 + 1 + 8;
+    // The first data byte of the first append: length, link, seq, n, tag, mmr, keyed,
+    // length, then data.
+    let at = fr[1].0 + 8 + LINK + 8 + 4 + 1 + 4 + 1 + 8;
     b[at] ^= 0x40;
     reseal(&mut b, fr[1]);
     std::fs::write(&path, &b).unwrap();
@@ -196,10 +204,11 @@ fn a_log_record_that_cannot_replay_is_refused() {
         let path = dir.join("wal.bin");
         let mut b = std::fs::read(&path).unwrap();
         let fr = frames(&b);
-        // Replace the first record by one op: a spend of leaf 2^40, or an append to MMR 7.
-        let seq = u64::from_le_bytes(b[fr[0].0 + 8..fr[0].0 + 16].try_into().unwrap());
-        let mut body = Vec::new();
-        body.extend_from_slice(&seq.to_le_bytes());
+        // Replace the first record by one op: a spend of leaf 2^40, or an append to MMR 7,
+        // with the original's link and seq and a good CRC.
+        let link = b[fr[0].0 + 8..fr[0].0 + 8 + LINK].to_vec();
+        let seq = &b[fr[0].0 + 8 + LINK..fr[0].0 + 16 + LINK];
+        let mut body = seq.to_vec();
         body.extend_from_slice(&1u32.to_le_bytes());
         body.push(op);
         body.extend_from_slice(&mmr.to_le_bytes());
@@ -215,11 +224,13 @@ fn a_log_record_that_cannot_replay_is_refused() {
         }
         body.push(0);
         body.extend_from_slice(&0u32.to_le_bytes());
-        let c = crc32fast::hash(&body);
-        body.extend_from_slice(&c.to_le_bytes());
+        let mut rec = ((LINK + body.len() + 4) as u64).to_le_bytes().to_vec();
+        rec.extend_from_slice(&link);
+        rec.extend_from_slice(&body);
+        let c = crc32fast::hash(&rec);
+        rec.extend_from_slice(&c.to_le_bytes());
         let mut nb = b[..fr[0].0].to_vec();
-        nb.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        nb.extend_from_slice(&body);
+        nb.extend_from_slice(&rec);
         b = nb;
         std::fs::write(&path, &b).unwrap();
         let (offset, what) = expect_corrupt(&dir, "wal.bin");
@@ -265,5 +276,37 @@ fn a_log_of_a_later_checkpoint_says_the_manifest_is_older() {
     let (offset, what) = expect_corrupt(&dir, "MANIFEST");
     assert_eq!(offset, 8);
     assert!(what.contains("older than"), "{what}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A log of format version 1 (before issue 31) that follows the manifest may hold commits
+/// this build cannot check: refused, naming `wal.bin`. One of an earlier checkpoint holds
+/// nothing and is replaced.
+#[test]
+fn a_version_1_log_is_refused_when_it_may_hold_commits() {
+    let dir = tmp("wal-v1");
+    logged(&dir);
+    let seq = u64::from_le_bytes(
+        std::fs::read(dir.join("MANIFEST")).unwrap()[8..16]
+            .try_into()
+            .unwrap(),
+    );
+    let v1 = |base: u64| {
+        let mut h = b"MMRWAL01".to_vec();
+        h.extend_from_slice(&base.to_le_bytes());
+        let c = crc32fast::hash(&h);
+        h.extend_from_slice(&c.to_le_bytes());
+        h.extend_from_slice(&[0u8; 64]); // records this build does not read
+        h
+    };
+    std::fs::write(dir.join("wal.bin"), v1(seq)).unwrap();
+    let (offset, what) = expect_corrupt(&dir, "wal.bin");
+    assert_eq!(offset, 0);
+    assert!(what.contains("version 1"), "{what}");
+    std::fs::write(dir.join("wal.bin"), v1(seq - 1)).unwrap();
+    let db = PersistentDb::open(&dir, profile()).unwrap();
+    assert_eq!(db.replayed(), 0);
+    assert_eq!(db.height(), 1);
+    drop(db);
     let _ = std::fs::remove_dir_all(&dir);
 }
