@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 #[test]
 fn root_of_the_spec_example() {
