@@ -112,8 +112,10 @@ macro_rules! index_arith {
                 let (ones1, trail1) = ((hi + 1).count_ones(), (hi + 1).trailing_ones());
                 // d has the parity of pos; u = (pos + d) / 2 - (hi << 6) = n - (hi << 6).
                 let first = lo.div_ceil(2);
-                let mut u = first;
-                while u < first + BITS / 2 {
+                // A constant trip count (W/2), so that Kani unwinds exactly that.
+                let mut j = 0;
+                while j < BITS / 2 {
+                    let u = first + j;
                     let d = 2 * u - lo;
                     let low = u & 63;
                     let (ones_hi, trail_hi) = if u >= 64 { (ones1, trail1) } else { (ones0, trail0) };
@@ -124,7 +126,7 @@ macro_rules! index_arith {
                         let n = ((hi + (u >> 6) as $T) << 6) | low as $T;
                         return Some((n, ones - d));
                     }
-                    u += 1;
+                    j += 1;
                 }
                 // Unreachable for a position (the unique (n, h) has d in 0..W).
                 None
