@@ -2,8 +2,12 @@
 //!
 //! `no_std`, no dependencies, no allocation, no I/O, no `unsafe`, builds with Rust 1.85.
 //! Every function is a total `const fn`: input outside its domain gives `None` (or `false`),
-//! never a panic and never an arithmetic overflow. The crate `mmr-proofs` proves this with
-//! Kani at full `u64` width and checks it exhaustively at `u16` under `cargo test`.
+//! never a panic and never an arithmetic overflow. The crate `mmr-proofs` checks this, and
+//! each function's properties, for every input at `u16` and near the limits and by proptest
+//! at `u64` under `cargo test`. Its Kani harnesses at full `u64` width have been run
+//! (proofs/README.md, "What Kani proved"): those of the MWEB layouts and grin's prune
+//! shifts verify; those that reach the position decomposition do not finish yet, so for
+//! them there is no `u64` proof.
 //!
 //! # Conventions (SPEC.md, definitions D1..D8)
 //!
