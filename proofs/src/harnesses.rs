@@ -145,11 +145,14 @@ fn check_prune_list_bit() {
 fn check_prune_list_len() {
     props::w64::prune_list_len(kani::any());
 }
-/// Kani: [`props::w64::peaks`] for every `u64`.
+/// Kani: [`props::w64::peaks`] for every `u64`: its index-free part, and the per-peak part
+/// for a symbolic index (every index at once, no walk along the peaks).
 #[kani::proof]
 #[kani::unwind(66)]
 fn check_peaks() {
-    props::w64::peaks(kani::any());
+    let s: u64 = kani::any();
+    props::w64::peaks_head(s);
+    props::w64::peaks_at(s, kani::any());
 }
 
 /// Kani: [`props::w64::from_row_entry`] for every `(u32, u64)`.

@@ -28,7 +28,8 @@ macro_rules! props {
                 2 * (n as D) - n.count_ones() as D
             }
 
-            /// `2^k` in the double-width type, `k <= W`.
+            /// `2^k` in the double-width type, `k <= W`. (Products with a power of two are
+            /// written as shifts: the same value, and a much smaller circuit for Kani.)
             pub fn pow2(k: u32) -> D {
                 (1 as D) << k
             }
@@ -285,7 +286,7 @@ macro_rules! props {
                     Some((r, e)) => {
                         assert_eq!(ix::height(p), Some(r));
                         assert!((e as D) < pow2(W - 1 - r));
-                        let model = pow2(r + 1) * (e as D + 1) - e.count_ones() as D - 2;
+                        let model = ((e as D + 1) << (r + 1)) - e.count_ones() as D - 2;
                         assert_eq!(model, p as D);
                         assert_eq!(ix::from_row_entry(r, e), Some(p));
                         if let Some(q) = ix::parent(p) {
@@ -306,7 +307,7 @@ macro_rules! props {
                     Some(p) => {
                         assert!(valid);
                         assert!(p < ix::MAX_SIZE);
-                        let model = pow2(r + 1) * (e as D + 1) - e.count_ones() as D - 2;
+                        let model = ((e as D + 1) << (r + 1)) - e.count_ones() as D - 2;
                         assert_eq!(model, p as D);
                         assert_eq!(ix::to_row_entry(p), Some((r, e)));
                     }
@@ -316,8 +317,23 @@ macro_rules! props {
             /// D6: `peaks(s)` is `Some` exactly for valid sizes; it has `popcount(n)` peaks
             /// of strictly decreasing height, one per set bit of `n`, whose subtrees
             /// `[p - 2^(h+1) + 2, p]` are disjoint, contiguous and cover `0..s` exactly.
-            /// Also covers `Peaks::{leaf_count, len, is_empty, peak, get, height}`.
+            /// Also covers `Peaks::{leaf_count, len, is_empty, peak, get, height}`. The
+            /// per-peak part is [`peaks_at`], checked here for every index.
             pub fn peaks(s: T) {
+                peaks_head(s);
+                if let Some(pk) = ix::peaks(s) {
+                    let mut i = 0;
+                    while i <= pk.len() {
+                        peaks_at(s, i);
+                        i += 1;
+                    }
+                    peaks_at(s, usize::MAX);
+                }
+            }
+
+            /// D6: the index-free part of [`peaks`]: `Some` exactly for valid sizes, the leaf
+            /// count, `popcount(n)` peaks, empty only for size 0.
+            pub fn peaks_head(s: T) {
                 let Some(pk) = ix::peaks(s) else {
                     assert!(!ix::is_valid_size(s));
                     return;
@@ -326,33 +342,42 @@ macro_rules! props {
                 assert_eq!(pk.leaf_count(), n);
                 assert_eq!(pk.len(), n.count_ones() as usize);
                 assert_eq!(pk.is_empty(), s == 0);
-                let mut next_start: D = 0;
-                let mut prev_h: Option<u32> = None;
-                let mut bits: T = 0;
-                let mut i = 0;
-                while i < pk.len() {
-                    let (p, h) = pk.peak(i).expect("i < len");
-                    assert_eq!(pk.get(i), Some(p));
-                    assert_eq!(pk.height(i), Some(h));
-                    assert_eq!(ix::height(p), Some(h));
-                    if let Some(ph) = prev_h {
-                        assert!(h < ph, "peak heights strictly decrease");
-                    }
-                    assert_eq!((n >> h) & 1, 1);
-                    bits |= (1 as T) << h;
-                    // The subtree of p starts right after the previous peak.
-                    assert_eq!(p as D + 2 - pow2(h + 1), next_start);
-                    assert_eq!(ix::leftmost_leaf(p).map(|l| l as D), Some(next_start));
-                    next_start = p as D + 1;
-                    prev_h = Some(h);
-                    i += 1;
+            }
+
+            /// D6: peak `i` of a valid size: `None` exactly for `i >= len`; otherwise a node
+            /// of its height `h`, a set bit of `n`, lower than peak `i - 1`, whose subtree
+            /// `[p - 2^(h+1) + 2, p]` starts right after peak `i - 1` (at 0 for `i = 0`),
+            /// and the last peak is `s - 1`. For every `i` together: `len = popcount(n)`
+            /// distinct set bits are all of them, and the subtrees tile `0..s`. One index
+            /// at a time, so that Kani proves it for a symbolic `i` without a loop.
+            pub fn peaks_at(s: T, i: usize) {
+                let Some(pk) = ix::peaks(s) else {
+                    return;
+                };
+                let n = pk.leaf_count();
+                let Some((p, h)) = pk.peak(i) else {
+                    assert!(i >= pk.len());
+                    assert_eq!(pk.get(i), None);
+                    assert_eq!(pk.height(i), None);
+                    return;
+                };
+                assert!(i < pk.len());
+                assert_eq!(pk.get(i), Some(p));
+                assert_eq!(pk.height(i), Some(h));
+                assert_eq!(ix::height(p), Some(h));
+                assert_eq!((n >> h) & 1, 1);
+                let start: D = if i == 0 {
+                    0
+                } else {
+                    let (q, g) = pk.peak(i - 1).expect("i - 1 < len");
+                    assert!(h < g, "peak heights strictly decrease");
+                    q as D + 1
+                };
+                assert_eq!(p as D + 2 - pow2(h + 1), start);
+                assert_eq!(ix::leftmost_leaf(p).map(|l| l as D), Some(start));
+                if i + 1 == pk.len() {
+                    assert_eq!(p as D + 1, s as D);
                 }
-                assert_eq!(bits, n);
-                assert_eq!(next_start, s as D);
-                assert_eq!(pk.peak(pk.len()), None);
-                assert_eq!(pk.get(pk.len()), None);
-                assert_eq!(pk.height(pk.len()), None);
-                assert_eq!(pk.get(usize::MAX), None);
             }
 
             /// D6: iterating `Peaks` from the front, from the back, or interleaved yields
@@ -410,8 +435,11 @@ macro_rules! props {
             }
 
             /// D6/D7: `path_len(s, p)` is `Some` exactly when `peak_of` is, equals the
-            /// peak's height minus `p`'s height (for a leaf: the height of its peak), and
-            /// is the number of `parent` steps from `p` to its peak (counted).
+            /// peak's height minus `p`'s height (for a leaf: the height of its peak), is 0
+            /// at the peak, and below it the parent is in the same mountain one step
+            /// closer, with the sibling inside the MMR. For every `p` together (induction
+            /// on the path length) it is the number of `parent` steps from `p` to its
+            /// peak; stated one step at a time so that Kani needs no walk.
             pub fn path_len(s: T, p: T) {
                 let Some(k) = ix::path_len(s, p) else {
                     assert_eq!(ix::peak_of(s, p), None);
@@ -423,17 +451,17 @@ macro_rules! props {
                 if ix::is_leaf(p) {
                     assert_eq!(k, pk.height);
                 }
-                let mut q = p;
-                let mut steps = 0;
-                while q != pk.pos {
-                    assert!(q < pk.pos && steps < k);
+                if p == pk.pos {
+                    assert_eq!(k, 0);
+                } else {
+                    assert!(p < pk.pos && k > 0);
                     // Each step's sibling is a node inside the same mountain.
-                    let sib = ix::sibling(q).expect("below a peak");
+                    let sib = ix::sibling(p).expect("below a peak");
                     assert!(sib < s);
-                    q = ix::parent(q).expect("below a peak");
-                    steps += 1;
+                    let q = ix::parent(p).expect("below a peak");
+                    assert_eq!(ix::peak_of(s, q), Some(pk));
+                    assert_eq!(ix::path_len(s, q), Some(k - 1));
                 }
-                assert_eq!(steps, k);
             }
 
             /// D6/D13: `leaf_peak(n, i)` is `Some` exactly for `i < n <= MAX_LEAVES`, and then
@@ -474,8 +502,8 @@ macro_rules! props {
             }
 
             /// D3/D7: `leftmost_leaf(p)` is `Some` except for `MAX_SIZE`, is a leaf,
-            /// `2^(h+1) - 2` positions before `p`, and is the position of the first leaf
-            /// of `subtree_leaves(p)`.
+            /// `2^(h+1) - 2` positions before `p`, is the position of the first leaf of
+            /// `subtree_leaves(p)`, and is where descending left children ends.
             pub fn leftmost_leaf(p: T) {
                 match ix::leftmost_leaf(p) {
                     None => assert_eq!(p, ix::MAX_SIZE),
@@ -485,12 +513,12 @@ macro_rules! props {
                         assert_eq!(l as D + pow2(h + 1) - 2, p as D);
                         let (first, _) = ix::subtree_leaves(p).expect("a position");
                         assert_eq!(ix::leaf_to_pos(first), Some(l));
-                        // Descending left children reaches it in h steps.
-                        let mut q = p;
-                        while let Some(c) = ix::left_child(q) {
-                            q = c;
+                        // Descending left children reaches it (by induction on the height,
+                        // over every p): a leaf is its own, a left child shares it.
+                        match ix::left_child(p) {
+                            None => assert_eq!(l, p),
+                            Some(c) => assert_eq!(ix::leftmost_leaf(c), Some(l)),
                         }
-                        assert_eq!(q, l);
                     }
                 }
             }
@@ -503,7 +531,7 @@ macro_rules! props {
                     Some((first, count)) => {
                         let (h, e) = ix::to_row_entry(p).expect("a position");
                         assert_eq!(count as D, pow2(h));
-                        assert_eq!(first as D, e as D * pow2(h));
+                        assert_eq!(first as D, (e as D) << h);
                         assert!(first as D + count as D <= ix::MAX_LEAVES as D);
                         let last = ix::leaf_to_pos(first + (count - 1)).expect("a leaf");
                         assert_eq!(last as D + h as D, p as D);

@@ -2,8 +2,12 @@
 //!
 //! `no_std`, no dependencies, no allocation, no I/O, no `unsafe`, builds with Rust 1.85.
 //! Every function is a total `const fn`: input outside its domain gives `None` (or `false`),
-//! never a panic and never an arithmetic overflow. The crate `mmr-proofs` proves this with
-//! Kani at full `u64` width and checks it exhaustively at `u16` under `cargo test`.
+//! never a panic and never an arithmetic overflow. The crate `mmr-proofs` checks this, and
+//! each function's properties, for every input at `u16` and near the limits and by proptest
+//! at `u64` under `cargo test`. Its Kani harnesses at full `u64` width have been run
+//! (proofs/README.md, "What Kani proved"): those of the MWEB layouts and grin's prune
+//! shifts verify; those that reach the position decomposition do not finish yet, so for
+//! them there is no `u64` proof.
 //!
 //! # Conventions (SPEC.md, definitions D1..D8)
 //!
@@ -32,7 +36,9 @@
 //!
 //! Facts taken from other systems (formulas only, no code):
 //! * grin's `peak_map_height` (mimblewimble/grin, core/src/core/pmmr/pmmr.rs) peels perfect
-//!   tree sizes `2^k - 1` greedily from the top; the remainder is the height.
+//!   tree sizes `2^k - 1` greedily from the top; the remainder is the height. The crate
+//!   computes the same decomposition without a loop over the width (so that Kani
+//!   finishes); `mmr-proofs`' `tests/peel_model.rs` keeps the peel as a model.
 //! * grin's prune list shifts (mimblewimble/grin, store/src/prune_list.rs,
 //!   `build_shift_cache` / `build_leaf_shift_cache`).
 //! * MWEB leaf-set and prune-list byte layouts (litecoin-project/litecoin,
@@ -86,37 +92,48 @@ macro_rules! index_arith {
                 <$T>::MAX >> (BITS - 1 - h)
             }
 
-            /// Greedy peel of perfect tree sizes `2^(k+1) - 1`, `k = W-1 .. 0`, from `x`
-            /// (grin `peak_map_height`, mimblewimble/grin core/src/core/pmmr/pmmr.rs).
-            /// Returns `(bitmap of peeled heights, remainder)`.
-            const fn peel(x: $T) -> ($T, $T) {
-                let mut rem = x;
-                let mut bits: $T = 0;
-                let mut k = BITS;
-                while k > 0 {
-                    k -= 1;
-                    let s = perfect_size(k);
-                    if rem >= s {
-                        rem -= s;
-                        bits |= 1 << k;
-                    }
-                }
-                (bits, rem)
-            }
-
             /// For a position (D1, D8) returns `(last, h)`: `h` is its height (D2) and
             /// `last` the leaf index of the rightmost leaf of its subtree. `None` for
             /// `pos == MAX_SIZE`, which is not a position.
+            ///
+            /// Loop-free in the width, so that Kani finishes (issue 34; it replaces grin's
+            /// greedy `peak_map_height` peel, kept as a model in mmr-proofs' tests). Leaf
+            /// `n` sits at `2n - popcount(n)` (D3) and is followed by the
+            /// `trailing_ones(n)` parents it completes (D7), so `pos = 2n - popcount(n) + h`
+            /// with `0 <= h <= trailing_ones(n)`: `2n = pos + d` for `d = popcount(n) - h`
+            /// in `0..W`. Only `n`'s low 6 bits and a carry into `hi = pos >> 7` depend on
+            /// `d`, so the search over `d` runs on 7-bit values; the wide part enters only
+            /// as `popcount` and `trailing_ones` of `hi` and `hi + 1`. The `(n, h)` is
+            /// unique (D1 is a bijection), so the first `d` that fits is the answer.
             const fn decompose(pos: $T) -> Option<($T, u32)> {
                 if pos == <$T>::MAX {
                     return None;
                 }
-                let (last, rem) = peel(pos);
-                // rem <= W-1 for every position (proved by the harnesses in mmr-proofs).
-                if rem > MAX_HEIGHT as $T {
-                    return None;
+                let hi = pos >> 7;
+                let lo = (pos & 127) as u32;
+                // hi < 2^(W-7): neither sum overflows.
+                let (ones0, trail0) = (hi.count_ones(), hi.trailing_ones());
+                let (ones1, trail1) = ((hi + 1).count_ones(), (hi + 1).trailing_ones());
+                // d has the parity of pos; u = (pos + d) / 2 - (hi << 6) = n - (hi << 6).
+                let first = lo.div_ceil(2);
+                // A constant trip count (W/2), so that Kani unwinds exactly that.
+                let mut j = 0;
+                while j < BITS / 2 {
+                    let u = first + j;
+                    let d = 2 * u - lo;
+                    let low = u & 63;
+                    let (ones_hi, trail_hi) = if u >= 64 { (ones1, trail1) } else { (ones0, trail0) };
+                    let ones = ones_hi + low.count_ones();
+                    let trail = if low == 63 { 6 + trail_hi } else { low.trailing_ones() };
+                    // h = ones - d must lie in 0..=trailing_ones(n) (trail <= ones).
+                    if d <= ones && ones - trail <= d {
+                        let n = ((hi + (u >> 6) as $T) << 6) | low as $T;
+                        return Some((n, ones - d));
+                    }
+                    j += 1;
                 }
-                Some((last, rem as u32))
+                // Unreachable for a position (the unique (n, h) has d in 0..W).
+                None
             }
 
             /// Position of the peak of height `h` in an MMR of `n` leaves, i.e. the peak
@@ -163,12 +180,12 @@ macro_rules! index_arith {
             /// D4: leaf count `n` of a valid size (`size == 2n - popcount(n)`).
             /// `None` if `size` is not valid. Total over all of `Int`.
             pub const fn leaves_for_size(size: $T) -> Option<$T> {
-                let (n, rem) = peel(size);
-                if rem == 0 {
-                    Some(n)
-                } else {
-                    None
+                // size(n) = 2n - popcount(n) is the position of leaf n for n < MAX_LEAVES
+                // (D3 = D4), and MAX_SIZE for n = MAX_LEAVES (D8).
+                if size == MAX_SIZE {
+                    return Some(MAX_LEAVES);
                 }
+                pos_to_leaf(size)
             }
 
             /// D4: whether `size == 2n - popcount(n)` for some leaf count `n <= MAX_LEAVES`.
@@ -334,21 +351,24 @@ macro_rules! index_arith {
                     }
                     // i < len <= W, so the cast and the sum cannot overflow.
                     let k = self.front + i as u32;
+                    // The k-th set bit of the leaf count from the top is the peak's height
+                    // (D6); one bit test per height, the position computed once.
                     let mut seen = 0u32;
                     let mut h = BITS;
+                    let mut found = BITS;
                     while h > 0 {
                         h -= 1;
                         if (self.leaves >> h) & 1 == 1 {
                             if seen == k {
-                                return match peak_pos_of_height(self.leaves, h) {
-                                    Some(p) => Some((p, h)),
-                                    None => None,
-                                };
+                                found = h;
                             }
                             seen += 1;
                         }
                     }
-                    None
+                    match peak_pos_of_height(self.leaves, found) {
+                        Some(p) => Some((p, found)),
+                        None => None,
+                    }
                 }
 
                 /// Position of the `i`-th remaining peak (D6). `None` if `i >= self.len()`.
