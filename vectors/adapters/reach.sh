@@ -9,8 +9,8 @@
 # passes), the same vectors with its known list (exit 0 only if the list names exactly the
 # cases it fails), then 200 random sessions with its known list. Any failed run fails this
 # script, after showing the runner's report. Builds what it needs (the CLI, the ckb
-# adapters, the grin adapter in its own workspace with its unit tests, the mmr.py virtual
-# environment); CARGO_TARGET_DIR is honoured.
+# adapters, the grin and mwc adapters in their own workspace with their unit tests, the
+# mmr.py virtual environment); CARGO_TARGET_DIR is honoured.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 check=0
@@ -24,7 +24,7 @@ target=${CARGO_TARGET_DIR:-$PWD/target}
 echo "== building the CLI and the ckb adapters" >&2
 cargo build --release -q -p mmr-cli -p mmr-adapter-ckb
 mmr=$target/release/mmr
-echo "== building and testing the grin adapter (grin_core 5.5.2, its own workspace)" >&2
+echo "== building and testing the grin and mwc adapters (grin_core 5.5.2, mwc_core 5.3.9, their own workspace)" >&2
 grin_manifest=vectors/adapters/grin/Cargo.toml
 cargo build --release -q --locked --manifest-path "$grin_manifest" --target-dir "$target"
 cargo test --release -q --locked --manifest-path "$grin_manifest" --target-dir "$target" >&2
@@ -68,6 +68,8 @@ run() {
 
 run grin-5.5.2 grin_core 5.5.2 grin grin vectors/adapters/grin/known.yaml \
     '`lenient-in:grin<=5.5.2`' -- "$target/release/mmr-adapter-grin"
+run mwc-5.3.9 mwc_core 5.3.9 grin mwc vectors/adapters/grin/known-mwc.yaml \
+    '`lenient-in:mwc<=5.3.9`' -- "$target/release/mmr-adapter-mwc"
 run ckb-0.6.1 ckb-merkle-mountain-range 0.6.1 ckb ckb vectors/adapters/ckb/known.yaml \
     '`lenient-in:ckb<0.8.3`, `lenient-in:ckb<=0.8.3`' -- "$target/release/mmr-adapter-ckb"
 run polkadot-ckb-0.8.3 polkadot-ckb-merkle-mountain-range 0.8.3 ckb ckb \

@@ -221,6 +221,7 @@ fn lenient_dialects_are_flagged() {
         "grin<=5.5.2",
         "minima",
         "mmr-py<=0.0.4",
+        "mwc<=5.3.9",
     ]
     .iter()
     .map(|s| s.to_string())

@@ -223,8 +223,8 @@ pub fn lenient(profile: &str, weakness: &str) -> Option<&'static str> {
 /// case id, flag). ckb 0.8.3 rejects invalid sizes (`is_valid_mmr_size`), 0.6.1 does
 /// not; both deduplicate repeated indices when proving and accept identical duplicate
 /// and unordered batch leaves. mmr.py 0.0.4 accepts the 7-leaf proof with size 12, and so
-/// does ckb 0.6.1 with the root mmr.py computes for it. grin
-/// fails none of them: its verifier's leniencies show only against a recomputed root.
+/// does ckb 0.6.1 with the root mmr.py computes for it. grin and mwc fail none of them:
+/// their verifier's leniencies show only against a recomputed root.
 pub const LIBRARY_FLAGS: &[(&str, &str, &str)] = &[
     ("ckb", "verify-invalid-size", "lenient-in:ckb<0.8.3"),
     ("ckb", "verify-invalid-size", "lenient-in:mmr-py<=0.0.4"),

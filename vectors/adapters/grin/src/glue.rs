@@ -1,13 +1,14 @@
-//! What grin_core leaves to its caller: the element type and the hash conversions.
+//! What grin_core (and mwc_core, `crate::grin` in its binary) leaves to its caller: the
+//! element type and the hash conversions.
 //!
 //! grin's PMMR is generic over a `PMMRable` element, hashed with its position as
 //! `BLAKE2b-256(u64be(pos) || serialization)` (`ser::PMMRIndexHashable`). Our leaves are
 //! byte strings whose serialization is the bytes themselves, so grin's leaf hash is the
 //! grin profile's `H(u64be(pos) || data)` (spec/DIALECTS.md).
 
-use grin_core::core::hash::{DefaultHashable, Hash as GrinHash};
-use grin_core::core::merkle_proof::MerkleProof;
-use grin_core::ser::{self, PMMRable, ProtocolVersion, Readable, Reader, Writeable, Writer};
+use crate::grin::core::hash::{DefaultHashable, Hash as GrinHash};
+use crate::grin::core::merkle_proof::MerkleProof;
+use crate::grin::ser::{self, PMMRable, ProtocolVersion, Readable, Reader, Writeable, Writer};
 use mmr_spec::Hash;
 
 /// A leaf's data, written as is (no length prefix).
@@ -24,7 +25,7 @@ impl Writeable for Leaf {
 /// length is not in its serialization.
 impl Readable for Leaf {
     fn read<R: Reader>(_reader: &mut R) -> Result<Leaf, ser::Error> {
-        Err(ser::Error::CorruptedData)
+        Err(crate::unreadable())
     }
 }
 

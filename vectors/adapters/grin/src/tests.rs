@@ -1,7 +1,9 @@
-//! The adapter's own checks; `vectors/adapters/reach.sh` runs every grin vector on it.
+//! The adapter's own checks, compiled into both binaries, so each runs on its library
+//! (grin_core, mwc_core); `vectors/adapters/reach.sh` runs every grin vector on both.
 
-use super::*;
+use crate::adapter::*;
 use mmr_adapter_protocol::respond;
+use serde_json::{Value, json};
 
 fn ask(s: &mut Grin, req: Value) -> Value {
     respond(s, &req.to_string())
