@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{observe, tmp};
+use common::{logged, observe, tmp};
 use mmr_spec::{Config, ProofDb, profiles};
 use mmr_storage::{PersistentDb, StorageError};
 use std::path::Path;
@@ -18,21 +18,6 @@ type P = &'static dyn mmr_spec::Profile;
 
 fn profile() -> P {
     profiles::by_name("default").unwrap()
-}
-
-/// A store whose log holds three records (appends of 3 leaves each) after a checkpoint.
-fn logged(dir: &Path) {
-    let mut db = PersistentDb::create(dir, profile(), Config { retain: 4 }).unwrap();
-    for b in 0..4u8 {
-        for j in 0..3u8 {
-            db.append(&[b, j], 1).unwrap();
-        }
-        db.commit().unwrap();
-        if b == 0 {
-            db.checkpoint().unwrap();
-        }
-    }
-    drop(db);
 }
 
 /// Every file of the store but its lock.

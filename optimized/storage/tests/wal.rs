@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::tmp;
+use common::{logged, tmp};
 use mmr_spec::{At, Block, BlockOp, Config, ProofDb, profiles};
 use mmr_storage::{PersistentDb, StorageError};
 use std::path::Path;
@@ -129,23 +129,6 @@ fn expect_corrupt(dir: &Path, file: &str) -> (u64, String) {
         Err(e) => panic!("expected corruption of {file}, got {e}"),
         Ok(_) => panic!("the crafted {file} was accepted"),
     }
-}
-
-/// A store whose log holds three records (appends of 3 leaves each), after a checkpoint.
-fn logged(dir: &Path) {
-    let mut db = PersistentDb::create(dir, profile(), Config { retain: 4 }).unwrap();
-    for b in 0..4u8 {
-        for j in 0..3u8 {
-            db.append(&[b, j], 1).unwrap();
-        }
-        db.commit().unwrap();
-        if b == 0 {
-            db.checkpoint().unwrap();
-        }
-    }
-    drop(db);
-    let db = PersistentDb::open(dir, profile()).unwrap();
-    assert_eq!(db.replayed(), 3);
 }
 
 /// Bytes of the log's header (format version 2).

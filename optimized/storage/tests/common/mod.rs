@@ -104,3 +104,23 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// A default-profile store in `dir` whose log holds three records (appends of 3 leaves
+/// each) after a checkpoint; checks that reopening replays exactly those three.
+pub fn logged(dir: &std::path::Path) {
+    let profile = mmr_spec::profiles::by_name("default").unwrap();
+    let config = mmr_spec::Config { retain: 4 };
+    let mut db = mmr_storage::PersistentDb::create(dir, profile, config).unwrap();
+    for b in 0..4u8 {
+        for j in 0..3u8 {
+            db.append(&[b, j], 1).unwrap();
+        }
+        db.commit().unwrap();
+        if b == 0 {
+            db.checkpoint().unwrap();
+        }
+    }
+    drop(db);
+    let db = mmr_storage::PersistentDb::open(dir, profile).unwrap();
+    assert_eq!(db.replayed(), 3);
+}
