@@ -190,8 +190,18 @@ fn op_names_list_matches_the_enum() {
             assert!(e.contains("missing field"), "{name}: {e}");
         }
     }
+    // The other direction: the enum's own list of tags (serde names every variant when it
+    // meets an unknown one) is exactly OP_NAMES, so a new op cannot be left off the list.
     let bad = serde_json::from_str::<mmr_vectors::model::VOp>("{\"op\":\"frobnicate\"}");
-    assert!(bad.unwrap_err().to_string().contains("unknown variant"));
+    let e = bad.unwrap_err().to_string();
+    assert!(e.contains("unknown variant"), "{e}");
+    let listed = e.split("expected one of ").nth(1).unwrap_or_default();
+    let tags: BTreeSet<&str> = listed
+        .split(',')
+        .filter_map(|t| t.trim().split('`').nth(1))
+        .collect();
+    let names: BTreeSet<&str> = OP_NAMES.iter().copied().collect();
+    assert_eq!(tags, names, "{e}");
 }
 
 #[test]
