@@ -322,7 +322,6 @@ fn d23_unprune_restores_a_proof() {
     let mut d = four();
     d.commit().unwrap();
     let leaf1_before = d.node(At::Current, 1).unwrap();
-    let _ = leaf1_before;
     d.spend(0, b"s0").unwrap();
     d.spend(1, b"s1").unwrap();
     d.commit().unwrap();
@@ -341,6 +340,14 @@ fn d23_unprune_restores_a_proof() {
             expected: 7,
             got: 4
         }
+    );
+    // The leaf as it was before its spend is not the leaf the proof is of: its value is
+    // gone from the root (D23 restores only what the current root commits to).
+    assert_ne!(leaf1_before, leaf);
+    assert_eq!(leaf.value, 0);
+    assert_eq!(
+        d.unprune(&proof, &leaf1_before).unwrap_err().kind(),
+        ErrorKind::SumMismatch
     );
     let wrong = leaf_node(&DEFAULT, 1, b"zz", 0);
     assert_eq!(
