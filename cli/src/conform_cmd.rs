@@ -137,21 +137,17 @@ fn with_generated(
     mut loaded: Vec<(String, VectorFile)>,
     profiles: &[&'static str],
 ) -> Result<Vec<(String, VectorFile)>, String> {
-    for name in profiles {
-        let covered = loaded
-            .iter()
-            .any(|(_, f)| matches!(f, VectorFile::Ops(o) if o.profile == *name));
-        if covered
-            || mmr_vectors::profiles::all()
+    let uncovered: Vec<&str> = profiles
+        .iter()
+        .copied()
+        .filter(|name| {
+            !loaded
                 .iter()
-                .any(|p| p.name() == *name)
-        {
-            continue;
-        }
-        let p = mmr_vectors::model::profile_named(name)?;
-        for g in mmr_vectors::generate::generate_profile(p)? {
-            loaded.push((g.path, g.file));
-        }
+                .any(|(_, f)| matches!(f, VectorFile::Ops(o) if o.profile == *name))
+        })
+        .collect();
+    for g in mmr_vectors::generate::generate_named(&uncovered)? {
+        loaded.push((g.path, g.file));
     }
     Ok(loaded)
 }

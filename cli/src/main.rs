@@ -206,10 +206,7 @@ fn main() -> ExitCode {
 /// `mmr vectors generate`: what to generate (every shipped profile plus the directory's
 /// own profile files, or only the given profile files), then write or check it.
 fn generate(dir: Option<PathBuf>, profile_files: &[PathBuf], check_only: bool) -> ExitCode {
-    use mmr_vectors::generate::{Generated, disk, generate_all, generate_profile};
-    let profile_of = |name: &str| {
-        mmr_spec::profiles::by_name(name).ok_or_else(|| format!("profile {name:?} vanished"))
-    };
+    use mmr_vectors::generate::{Generated, disk, generate_all, generate_named};
     let (dir, generated): (PathBuf, Result<Vec<Generated>, String>) = if profile_files.is_empty() {
         let dir = match dir {
             Some(d) => d,
@@ -224,14 +221,8 @@ fn generate(dir: Option<PathBuf>, profile_files: &[PathBuf], check_only: bool) -
             Ok(names) => names,
             Err(e) => return usage(e),
         };
-        let shipped: Vec<&str> = mmr_vectors::profiles::all()
-            .iter()
-            .map(|p| p.name())
-            .collect();
         let generated = generate_all().and_then(|mut all| {
-            for name in own.iter().filter(|n| !shipped.contains(n)) {
-                all.extend(generate_profile(profile_of(name)?)?);
-            }
+            all.extend(generate_named(&own)?);
             Ok(all)
         });
         (dir, generated)
@@ -243,11 +234,10 @@ fn generate(dir: Option<PathBuf>, profile_files: &[PathBuf], check_only: bool) -
                 Err(e) => return usage(e),
             }
         }
-        let generated = names.iter().try_fold(Vec::new(), |mut all, name| {
-            all.extend(generate_profile(profile_of(name)?)?);
-            Ok::<_, String>(all)
-        });
-        (dir.unwrap_or_else(|| PathBuf::from(".")), generated)
+        (
+            dir.unwrap_or_else(|| PathBuf::from(".")),
+            generate_named(&names),
+        )
     };
     let rendered = match generated.and_then(|g| disk::render_all(&g)) {
         Ok(r) => r,

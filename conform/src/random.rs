@@ -428,6 +428,15 @@ fn count(mix: &mut OpMix, name: &str, want: &VOut) {
     mix.entry(name.to_string()).or_default()[usize::from(want.error().is_some())] += 1;
 }
 
+fn count_unsupported(mix: &mut OpMix, name: &str) {
+    mix.entry(name.to_string()).or_default()[2] += 1;
+}
+
+/// The answers of a mix that agreed with the reference (results and expected rejections).
+fn agreed(mix: &OpMix) -> u64 {
+    mix.values().map(|[ok, rejected, _]| ok + rejected).sum()
+}
+
 /// A difference found by a random session, shrunk.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -556,6 +565,24 @@ fn shrink_class(
     (ops, reason, keep)
 }
 
+/// A finding's case is invalid when the reference refuses a step of it.
+fn verdict(invalid: bool) -> Verdict {
+    if invalid {
+        Verdict::Invalid
+    } else {
+        Verdict::Valid
+    }
+}
+
+/// An invalid regression case names its weakness as `regression` (SCHEMA.md, "flags").
+fn regression_flags(invalid: bool) -> Vec<String> {
+    if invalid {
+        vec!["regression".into()]
+    } else {
+        vec![]
+    }
+}
+
 /// A shrunk finding as a ready-to-commit `ops` vector file (expected values from the
 /// reference).
 pub fn finding_yaml(f: &Finding, seed: u64) -> Result<String, String> {
@@ -567,16 +594,8 @@ pub fn finding_yaml(f: &Finding, seed: u64) -> Result<String, String> {
                 "Found by `mmr conform --random --seed {seed}` (session {}); class: {}.",
                 f.session, f.class
             ),
-            result: if expect.error().is_some() {
-                Verdict::Invalid
-            } else {
-                Verdict::Valid
-            },
-            flags: if expect.error().is_some() {
-                vec!["regression".into()]
-            } else {
-                vec![]
-            },
+            result: verdict(expect.error().is_some()),
+            flags: regression_flags(expect.error().is_some()),
             source: None,
             query: q.clone(),
             expect,
@@ -609,16 +628,8 @@ pub fn finding_yaml(f: &Finding, seed: u64) -> Result<String, String> {
             f.ops.len(),
             f.class
         ),
-        result: if invalid {
-            Verdict::Invalid
-        } else {
-            Verdict::Valid
-        },
-        flags: if invalid {
-            vec!["regression".into()]
-        } else {
-            vec![]
-        },
+        result: verdict(invalid),
+        flags: regression_flags(invalid),
         source: None,
         retain: U64(f.retain),
         ops: steps,
@@ -755,13 +766,12 @@ fn is_read(op: &VOp) -> bool {
     )
 }
 
-/// One session's outcome: ops and queries that agreed, and its differences (at most one
-/// without `keep_going`; with it, every difference in a read, and the first in anything
-/// else, which ends the session). Each difference's ops replay it alone: earlier differing
+/// One session's outcome: the ops and queries that agreed, per op, and its differences
+/// (at most one without `keep_going`; with it, every difference in a read, and the first
+/// in anything else, which ends the session). Each difference's ops replay it alone: earlier differing
 /// reads are left out.
 struct SessionOutcome {
     retain: u64,
-    agreed: usize,
     mix: OpMix,
     diffs: Vec<Diff>,
 }
@@ -772,7 +782,6 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
     let retain = [0u64, 1, 2, 3, 16][(k % 5) as usize];
     let mut out = SessionOutcome {
         retain,
-        agreed: 0,
         mix: OpMix::new(),
         diffs: Vec::new(),
     };
@@ -861,7 +870,7 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
             let (reason, class, misbehaved) = match driver.step(&vop, &want) {
                 Ok(got) => match judge(&caps, vop.name(), &want, &got) {
                     Judged::Unsupported(_) => {
-                        out.mix.entry(vop.name().to_string()).or_default()[2] += 1;
+                        count_unsupported(&mut out.mix, vop.name());
                         if is_read(&vop) {
                             continue;
                         }
@@ -882,7 +891,6 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
                     _ => {
                         count(&mut out.mix, vop.name(), &want);
                         done.push(vop);
-                        out.agreed += 1;
                         continue;
                     }
                 },
@@ -909,7 +917,7 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
     // The arithmetic after the ops, at most a third as many queries as ops that ran (a
     // quarter of the traffic), so a library's MMR gets the sessions, not its index helpers;
     // a target that ran no op gets every query.
-    let ran: u64 = out.mix.values().map(|[a, b, _]| a + b).sum();
+    let ran = agreed(&out.mix);
     let budget = if ran == 0 {
         queries.len()
     } else {
@@ -921,7 +929,7 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
             let (reason, class) = match target.query(q) {
                 Ok(got) => match judge(&caps, "arith", &want, &got) {
                     Judged::Unsupported(_) => {
-                        out.mix.entry("arith".into()).or_default()[2] += 1;
+                        count_unsupported(&mut out.mix, "arith");
                         continue;
                     }
                     Judged::Fail(note) => (
@@ -935,7 +943,6 @@ fn one_session(target: &mut dyn Target, run: &RandomRun, k: u64) -> SessionOutco
                     ),
                     _ => {
                         count(&mut out.mix, "arith", &want);
-                        out.agreed += 1;
                         continue;
                     }
                 },
@@ -982,7 +989,7 @@ pub fn run_random(
     'sessions: for k in 0..run.sessions {
         out.sessions += 1;
         let s = one_session(target, run, k);
-        out.ops += s.agreed;
+        out.ops += usize::try_from(agreed(&s.mix)).unwrap_or(usize::MAX);
         for (op, n) in &s.mix {
             let e = out.mix.entry(op.clone()).or_default();
             for (t, k) in e.iter_mut().zip(n) {

@@ -4,14 +4,14 @@
 //! skips are counted and listed, never silent.
 
 use crate::flags::FlagCheck;
-use crate::judge::{Judged, cannot_judge, cannot_run, judge};
+use crate::judge::{Judged, cannot_judge, cannot_run, judge, sent_as};
 use crate::known::Known;
 use crate::protocol::{Got, Leaves};
 use crate::report::{CaseReport, Status};
 pub use crate::target::{BuiltinTarget, Failure, Target};
-use mmr_spec::{BatchProof, Hash, Profile, Proof, leaf_node};
+use mmr_spec::{BatchProof, Hash, Leaf, Node, Profile, Proof, batch_leaf_nodes, leaf_node};
 use mmr_vectors::model::{ArithCase, OpsCase, VOp, VOut, VectorFile, profile_named};
-use mmr_vectors::num::{HashHex, U64, VNode};
+use mmr_vectors::num::VNode;
 
 /// What every case of a run shares.
 #[derive(Clone, Debug, Default)]
@@ -34,13 +34,6 @@ pub struct Driver<'a> {
     target: &'a mut dyn Target,
     profile: &'static dyn Profile,
     leaves: u64,
-}
-
-/// The position of leaf `index` (D3): `2 index - popcount(index)`.
-fn leaf_pos(index: u64) -> Option<u64> {
-    index
-        .checked_mul(2)
-        .map(|d| d - u64::from(index.count_ones()))
 }
 
 impl<'a> Driver<'a> {
@@ -69,13 +62,11 @@ impl<'a> Driver<'a> {
                     VOut::Number(n) => n.0,
                     _ => self.leaves,
                 };
-                let pos = leaf_pos(index).unwrap_or(u64::MAX);
+                let pos = mmr_index::leaf_to_pos(index).unwrap_or(u64::MAX);
                 let hash = self.profile.leaf_hash(pos, &data.0, value.0);
                 self.target.append_hash(hash.0, value.0)?
             }
-            VOp::Verify { .. } | VOp::VerifyBatch { .. }
-                if self.target.caps().leaves == Leaves::Hashed =>
-            {
+            _ if sent_as(self.target.caps(), op.name()) != op.name() => {
                 self.target.run(&node_form(self.profile, op))?
             }
             _ => self.target.run(op)?,
@@ -94,14 +85,10 @@ impl<'a> Driver<'a> {
 
 /// `verify` and `verify_batch` in their node forms, for a target that takes hashed leaves:
 /// each leaf becomes the profile's leaf node at the position the proof names for it, as the
-/// verifier itself hashes it (D14; D15 pads leaves beyond the positions with a zero node,
-/// as `ProofDb::verify_batch` does). A proof that does not decode keeps zero nodes: decoding
-/// fails first, whatever the leaves. Other ops are returned as they are.
+/// verifier itself hashes it (D14; D15 by [`batch_leaf_nodes`], as `ProofDb::verify_batch`
+/// does). A proof that does not decode gets zero nodes: decoding fails first, whatever the
+/// leaves. Other ops are returned as they are.
 pub fn node_form(profile: &dyn Profile, op: &VOp) -> VOp {
-    let zero = |value: U64| VNode {
-        hash: HashHex(Hash([0; 32])),
-        value,
-    };
     match op {
         VOp::Verify {
             root,
@@ -113,7 +100,7 @@ pub fn node_form(profile: &dyn Profile, op: &VOp) -> VOp {
             proof: proof.clone(),
             leaf: match Proof::decode(&proof.0) {
                 Ok(p) => leaf_node(profile, p.pos, &data.0, value.0).into(),
-                Err(_) => zero(*value),
+                Err(_) => Node::new(Hash([0; 32]), value.0).into(),
             },
         },
         VOp::VerifyBatch {
@@ -124,16 +111,19 @@ pub fn node_form(profile: &dyn Profile, op: &VOp) -> VOp {
             let positions = BatchProof::decode(&proof.0)
                 .map(|p| p.leaves)
                 .unwrap_or_default();
+            let leaves: Vec<Leaf> = leaves
+                .iter()
+                .map(|l| Leaf {
+                    data: l.data.0.clone(),
+                    value: l.value.0,
+                })
+                .collect();
             VOp::VerifyBatchNodes {
                 root: *root,
                 proof: proof.clone(),
-                leaves: leaves
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| match positions.get(i) {
-                        Some(pos) => leaf_node(profile, *pos, &l.data.0, l.value.0).into(),
-                        None => zero(l.value),
-                    })
+                leaves: batch_leaf_nodes(profile, &positions, &leaves)
+                    .into_iter()
+                    .map(VNode::from)
                     .collect(),
             }
         }
@@ -366,15 +356,6 @@ pub fn run_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn leaf_positions_follow_d3() {
-        let want = [0u64, 1, 3, 4, 7, 8, 10, 11, 15];
-        for (i, p) in want.iter().enumerate() {
-            assert_eq!(leaf_pos(i as u64), Some(*p));
-        }
-        assert_eq!(leaf_pos(u64::MAX), None);
-    }
 
     #[test]
     fn lenient_flags_carry_their_versions() {

@@ -60,6 +60,25 @@ pub struct Leaf {
     pub value: u64,
 }
 
+/// The leaf nodes a batch verifier checks for leaves given as data and value (D15): each
+/// hashed at the position the proof names for it, in order; leaves beyond the positions
+/// get a zero node, so the verifier still reports the count mismatch (rule 4) and not a
+/// hash. Shared by `ProofDb::verify_batch` and by callers that must send the node form.
+pub fn batch_leaf_nodes<P: Profile + ?Sized>(
+    p: &P,
+    positions: &[u64],
+    leaves: &[Leaf],
+) -> Vec<Node> {
+    leaves
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match positions.get(i) {
+            Some(pos) => leaf_node(p, *pos, &l.data, l.value),
+            None => Node::default(),
+        })
+        .collect()
+}
+
 /// The MMR proof database (D12-D23). Mutations change the working state; `commit` seals
 /// it as the next block. Every method is total: bad input is an [`Error`], never a panic,
 /// and a failed mutation changes nothing.
@@ -122,18 +141,7 @@ pub trait ProofDb {
     ) -> Result<(), Error>;
     /// Verifies a batch proof for leaves given as data and value, in the proof's order (D15).
     fn verify_batch(&self, root: &Node, proof: &BatchProof, leaves: &[Leaf]) -> Result<(), Error> {
-        let nodes: Vec<Node> = proof
-            .leaves
-            .iter()
-            .zip(leaves)
-            .map(|(pos, l)| leaf_node(self.profile(), *pos, &l.data, l.value))
-            .collect();
-        if nodes.len() != leaves.len() {
-            // More leaves than positions: let the verifier report the count mismatch.
-            let mut padded = nodes;
-            padded.resize(leaves.len(), Node::default());
-            return self.verify_batch_nodes(root, proof, &padded);
-        }
+        let nodes = batch_leaf_nodes(self.profile(), &proof.leaves, leaves);
         self.verify_batch_nodes(root, proof, &nodes)
     }
 

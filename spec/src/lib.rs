@@ -33,7 +33,7 @@ mod proof;
 pub use bitset::{decode_leaf_set, decode_prune_list, encode_leaf_set, encode_prune_list};
 pub use block::{Block, BlockInfo, BlockOp, MmrSet, OP_APPEND, OP_SPEND, OP_UPDATE};
 pub use client::{Client, ClientState};
-pub use db::{At, CompactReport, Config, Leaf, ProofDb, StateInfo};
+pub use db::{At, CompactReport, Config, Leaf, ProofDb, StateInfo, batch_leaf_nodes};
 pub use error::{Error, ErrorKind};
 pub use hash::{Hash, HexError, from_hex, to_hex};
 pub use node::Node;

@@ -2,7 +2,9 @@
 //! them) or read from a directory. The generator writes them ([`crate::generate::disk`]).
 
 use crate::model::{VectorFile, parse};
-pub use crate::source::{MAX_FILE_BYTES, embedded, embedded_profiles, read_text, source_dir};
+pub use crate::source::{
+    MAX_FILE_BYTES, embedded, embedded_profiles, read_text, source_dir, yaml_files,
+};
 use std::path::{Path, PathBuf};
 
 /// Subdirectories of a vectors directory that hold no vector files (adapters, profile
@@ -37,15 +39,8 @@ pub fn list(dir: &Path) -> Result<Vec<PathBuf>, String> {
         .collect();
     subdirs.sort();
     for sub in subdirs {
-        let Ok(rd) = std::fs::read_dir(&sub) else {
-            continue;
-        };
-        let mut files: Vec<PathBuf> = rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-            .collect();
-        files.sort();
-        out.extend(files);
+        // An unreadable subdirectory holds no vectors for this listing.
+        out.extend(yaml_files(&sub).unwrap_or_default());
     }
     Ok(out)
 }
@@ -54,13 +49,7 @@ pub fn list(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// directory such as `vectors/ckb/`), then those of its subdirectories as [`list`] finds
 /// them (a whole vectors directory), sorted by path.
 pub fn list_any(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let rd = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read directory {}: {e}", dir.display()))?;
-    let mut out: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    out.sort();
+    let mut out = yaml_files(dir)?;
     out.extend(list(dir)?);
     if out.is_empty() {
         return Err(format!("{}: no *.yaml vector files", dir.display()));

@@ -223,15 +223,9 @@ pub fn load_dir(dir: &Path) -> Result<Vec<&'static str>, String> {
     if !sub.is_dir() {
         return Ok(Vec::new());
     }
-    let rd = std::fs::read_dir(&sub).map_err(|e| format!("cannot read {}: {e}", sub.display()))?;
-    let mut paths: Vec<_> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    paths.sort();
     ensure_shipped();
     let mut out = Vec::new();
-    for path in paths {
+    for path in crate::source::yaml_files(&sub)? {
         let text = crate::source::read_text(&path)?;
         let shipped = crate::source::embedded_profiles()
             .iter()

@@ -95,6 +95,17 @@ pub fn generate_profile(p: DynProfile) -> Result<Vec<Generated>, String> {
     Ok(out)
 }
 
+/// The topic files of the named profiles (registered ones, a profile file's), leaving out
+/// the shipped profiles whose files [`generate_all`] writes; an unknown name is an error.
+pub fn generate_named(names: &[&str]) -> Result<Vec<Generated>, String> {
+    let shipped: Vec<&str> = crate::profiles::all().iter().map(|p| p.name()).collect();
+    let mut out = Vec::new();
+    for name in names.iter().filter(|n| !shipped.contains(n)) {
+        out.extend(generate_profile(crate::model::profile_named(name)?)?);
+    }
+    Ok(out)
+}
+
 /// Renders a generated file as the YAML written to disk.
 pub fn render(g: &Generated) -> Result<String, String> {
     let body = crate::model::to_yaml(&g.file)?;
