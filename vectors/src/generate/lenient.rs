@@ -30,9 +30,11 @@ use mmr_spec::{Profile, Side, Step};
 const GRIN: &[&str] = &["lenient-in:grin<=5.5.2", "lenient-in:mwc<=5.3.9"];
 const MMR_PY: &[&str] = &["lenient-in:mmr-py<=0.0.4"];
 const CKB: &str = "lenient-in:ckb<=0.8.3";
+/// Minima v1.0.45's own classes (`vectors/adapters/minima`, run by hand: vectors/REACH.md).
+pub(super) const MINIMA: &str = "lenient-in:minima<=1.0.45";
 
 /// The library cases of the profile being generated (`grin`: grin_core; `ckb`: mmr.py and
-/// both ckb crates); none elsewhere.
+/// both ckb crates; `minima`: Minima's own classes); none elsewhere.
 pub(super) fn library_leniencies(c: &mut Cases) {
     match c.name() {
         "grin" => {
@@ -44,7 +46,15 @@ pub(super) fn library_leniencies(c: &mut Cases) {
             crafted_internal_node(c, "mmr-py", MMR_PY);
             ckb_over_long_path(c);
         }
+        "minima" => minima_prove_empty(c),
         _ => {}
+    }
+}
+
+/// The library cases of the updates file: Minima's sums (`minima`); none elsewhere.
+pub(super) fn library_update_leniencies(c: &mut Cases) {
+    if c.name() == "minima" {
+        minima_overflows(c);
     }
 }
 
@@ -205,6 +215,86 @@ fn ckb_over_long_path(c: &mut Cases) {
         "lenient-ckb-over-long-path-after-last-peak",
         "D14.4: on size 31 (one peak), the honest proof of position 3 with a 5th step X (D13 prescribes 4), against merge(X, peak): ckb reads X as the bag of the right peaks and accepts it.",
         &["over-long-path", CKB],
+    );
+}
+
+// ----- Minima v1.0.45 -----
+
+/// What Minima's MMR (`database/mmr/MMR.java` at v1.0.45) does that the spec refuses, each
+/// shown by a session the Minima adapter runs on Minima's own classes
+/// (vectors/adapters/minima/README.md; spec/DIALECTS.md, "minima"). Minima's sums are
+/// checked only by `MiniNumber.add` as a parent is computed: `addEntry` writes the leaf and
+/// counts it before it computes the parents, and `updateEntry` writes the leaf before its
+/// parents, so a parent sum above 2^64 - 1 throws with the leaf already written; a leaf that
+/// completes no parent (a left leaf, a leaf that is its own peak) is never summed at all.
+///
+/// getProof of an index the MMR does not have: getProofToPeak finds no sibling, and
+/// getPeakToRoot has no peaks to walk, so the proof is empty.
+fn minima_prove_empty(c: &mut Cases) {
+    let mut b = c.session();
+    b.run(VOp::Prove {
+        at: cur(),
+        index: u(2),
+    });
+    c.add(
+        b,
+        "lenient-minima-prove-empty",
+        "D13, D19: proving leaf 2 of the empty MMR. Minima's MMR.getProof checks no index: it returns an empty proof (no chunks), which the adapter encodes with size 0 and position 3.",
+        &["index-out-of-range", MINIMA],
+    );
+}
+
+/// Minima's sums, checked only where a parent is computed (see [`minima_prove_empty`]).
+fn minima_overflows(c: &mut Cases) {
+    // The half-write of an append: the leaf is written and counted, then its parent's sum
+    // throws. The next append lands at index 2, and leaf 0's value is gone from the root.
+    let mut b = c.session();
+    b.append(&leaf_data(0), 1);
+    b.append(&leaf_data(1), u64::MAX);
+    b.append(&leaf_data(2), 5);
+    b.state(cur());
+    c.add(
+        b,
+        "lenient-minima-append-parent-overflow",
+        "D9, D12: appending u64::MAX as leaf 1 after a leaf of value 1 overflows the parent's sum and is refused, changing nothing; then leaf 1 is appended. Minima's MMR.addEntry writes leaf 1 and counts it before MiniNumber.add throws for the parent: the refused leaf stays, the next append gets index 2, no peak covers leaf 0 any more, and the root is leaf 2 alone (spec/DIALECTS.md, minima, the overflow half-write).",
+        &["value-overflow", MINIMA],
+    );
+
+    // The half-write of an update: the leaf is rewritten, its parent's sum throws; the
+    // root still has the old value.
+    let mut b = c.session();
+    b.leaves(0, 2);
+    b.run(VOp::Update {
+        index: u(0),
+        data: h(&[0x78]),
+        value: u(u64::MAX),
+    });
+    b.run(VOp::Node {
+        at: cur(),
+        pos: u(0),
+    });
+    b.state(cur());
+    c.add(
+        b,
+        "lenient-minima-update-parent-overflow",
+        "D9, D12: updating leaf 0 of the 2-leaf MMR to u64::MAX overflows the parent's sum and is refused, changing nothing. Minima's MMR.updateEntry writes the new leaf before MiniNumber.add throws for the parent: node 0 is the new leaf while the parent and the root keep the old sum (spec/DIALECTS.md, minima, the overflow half-write).",
+        &["value-overflow", MINIMA],
+    );
+
+    // A leaf that is its own peak is never summed: the total overflows unchecked.
+    let mut b = c.session();
+    b.leaves(0, 3);
+    b.run(VOp::Update {
+        index: u(2),
+        data: h(&[0x78]),
+        value: u(u64::MAX - 1),
+    });
+    b.state(cur());
+    c.add(
+        b,
+        "lenient-minima-update-total-overflow",
+        "D9, D12: updating leaf 2 of the 3-leaf MMR (its own peak; the other peak holds 3) to u64::MAX - 1 makes the total exceed u64::MAX and is refused. Minima's MMR.updateEntry stops at the peak without a sum and accepts it; MMR.getRoot then throws on the bag's sum.",
+        &["value-overflow", MINIMA],
     );
 }
 

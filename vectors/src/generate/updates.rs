@@ -201,4 +201,6 @@ pub(super) fn updates(c: &mut Cases) {
         "D9, D12: a leaf of value u64::MAX, spent (value 0), then another of u64::MAX fits.",
         &[],
     );
+
+    library_update_leniencies(c);
 }
