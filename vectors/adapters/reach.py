@@ -7,12 +7,26 @@ library:
 
     reach.py OUT LIBRARY VERSION PROFILE FLAG VECTORS.json RANDOM.json [LIBRARY ...]
 
+Libraries that CI cannot run (their code is on no package registry) are run by hand; their
+rows and sections live in vectors/adapters/by-hand.md, written by a person from such a run,
+and are copied into REACH.md after the generated ones (rows after the `<!-- rows -->`
+line, sections after `<!-- sections -->`). For a hand run,
+
+    reach.py --section LIBRARY VERSION PROFILE FLAG VECTORS.json RANDOM.json
+
+prints the row and the section this script would write for those reports, to paste there.
+
 Standard library only. The table counts come from the reports alone, so the file says
 exactly what the runs measured.
 """
 import json
+import os
 import re
 import sys
+
+BY_HAND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "by-hand.md")
+ROWS_MARK = "<!-- rows -->"
+SECTIONS_MARK = "<!-- sections -->"
 
 HEADER = """# Reach: the suite on real libraries
 
@@ -29,6 +43,10 @@ The `lenient-*` cases give the root the library itself computes from the tampere
 (vectors/src/generate/lenient.rs), so a leniency that an honest root would hide shows as
 an accepted proof; the honest-root vectors of the same tampering check the kind of the
 rejection.
+
+Rows marked *run by hand* are libraries whose code is on no package registry, so CI cannot
+run them: their runs were made by hand on a named revision and date, and their rows and
+sections are copied from `vectors/adapters/by-hand.md`.
 
 """
 
@@ -106,7 +124,37 @@ def section(library, version, profile, flag, vectors, random):
     return "\n".join(out)
 
 
+def row(library, version, profile, vectors):
+    s = vectors["summary"]
+    return (f"| {library} | {version} | {profile} | {s['passed']} | {s['failed']} "
+            f"| {s['known']} | {s['skipped']} |")
+
+
+def by_hand(path=BY_HAND):
+    """The hand-run rows and sections of `path`: (rows, sections text), or none."""
+    if not os.path.exists(path):
+        return [], ""
+    with open(path) as f:
+        text = f.read()
+    if ROWS_MARK not in text or SECTIONS_MARK not in text:
+        sys.exit(f"{path}: needs a line {ROWS_MARK} before the table rows and a line "
+                 f"{SECTIONS_MARK} before the sections")
+    rows_part = text.split(ROWS_MARK, 1)[1].split(SECTIONS_MARK, 1)[0]
+    rows = [line for line in rows_part.splitlines() if line.startswith("|")]
+    return rows, text.split(SECTIONS_MARK, 1)[1].strip("\n")
+
+
 def main(argv):
+    if len(argv) == 8 and argv[1] == "--section":
+        library, version, profile, flag, vpath, rpath = argv[2:8]
+        with open(vpath) as f:
+            vectors = json.load(f)
+        with open(rpath) as f:
+            random = json.load(f)
+        print(row(library, version, profile, vectors))
+        print()
+        print(section(library, version, profile, flag, vectors, random))
+        return
     if len(argv) < 2 or (len(argv) - 2) % 6 != 0:
         sys.exit(__doc__)
     out_path = argv[1]
@@ -120,12 +168,14 @@ def main(argv):
             vectors = json.load(f)
         with open(rpath) as f:
             random = json.load(f)
-        s = vectors["summary"]
-        rows.append(f"| {library} | {version} | {profile} | {s['passed']} | {s['failed']} "
-                    f"| {s['known']} | {s['skipped']} |")
+        rows.append(row(library, version, profile, vectors))
         sections.append(section(library, version, profile, flag, vectors, random))
+    hand_rows, hand_sections = by_hand()
+    rows.extend(hand_rows)
     parts.append("\n".join(rows) + "\n\n")
     parts.append("\n".join(sections))
+    if hand_sections:
+        parts.append("\n" + hand_sections + "\n")
     with open(out_path, "w") as f:
         f.write("".join(parts).rstrip("\n") + "\n")
 

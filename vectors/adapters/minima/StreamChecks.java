@@ -24,12 +24,17 @@ final class StreamChecks {
 
     /** ser(block time 0) || ser(1 chunk) || flag || MiniData(32 x 0x11) || VALUE bytes. */
     static byte[] oneChunk(int flag, byte[] value) throws IOException {
+        return oneChunk(flag, 32, value);
+    }
+
+    /** The same with a hash of HASHLEN bytes (MiniData: u32be length || bytes). */
+    static byte[] oneChunk(int flag, int hashLen, byte[] value) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(b);
         MiniNumber.ZERO.writeDataStream(d);
         MiniNumber.ONE.writeDataStream(d);
         d.writeByte(flag);
-        byte[] h = new byte[32];
+        byte[] h = new byte[hashLen];
         java.util.Arrays.fill(h, (byte) 0x11);
         new MiniData(h).writeHashToStream(d);
         d.write(value);
@@ -57,6 +62,7 @@ final class StreamChecks {
             {"value-above-u64", "the value 2^64 (scale 0, 9 bytes 01 00 .. 00)"},
             {"negative-value", "the value -1 (scale 0, 1 byte, ff)"},
             {"decimal-value", "the value 0.5 (scale 1, 1 byte, 05)"},
+            {"short-hash", "the chunk's hash 20 bytes long"},
         };
         for (String[] c : cases) {
             try {
@@ -93,6 +99,12 @@ final class StreamChecks {
                         MMRProof p = read(oneChunk(0, new byte[] {0, 1, (byte) 0xff}));
                         got = "value " + chunkValue(p);
                         out.println(c[0] + ": minima " + got + "; profile invalid-tag (" + c[1] + ")");
+                        break;
+                    }
+                    case "short-hash": {
+                        MMRProof p = read(oneChunk(0, 20, five));
+                        got = "read a hash of " + p.getProofChunk(0).getMMRData().getData().getBytes().length + " bytes";
+                        out.println(c[0] + ": minima " + got + "; profile invalid-tag, 32-byte hashes only (" + c[1] + ")");
                         break;
                     }
                     default: {
