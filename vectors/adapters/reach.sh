@@ -10,8 +10,8 @@
 # cases it fails), then 200 random sessions with its known list. Any failed run fails this
 # script, after showing the runner's report. Builds what it needs (the CLI, the ckb
 # adapters, the grin and mwc adapters in their own workspace with their unit tests, the
-# mmr.py virtual environment); CARGO_TARGET_DIR is honoured. Libraries run by hand (Minima:
-# vectors/adapters/minima) are not run here; reach.py copies their rows and sections from
+# mmr.py virtual environment); CARGO_TARGET_DIR is honoured. Libraries run by hand (Minima,
+# vectors/adapters/minima; litecoin's libmw, vectors/adapters/mweb) are not run here; reach.py copies their rows and sections from
 # vectors/adapters/by-hand.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -231,6 +231,25 @@ pub(super) fn published_arith(cases: &mut Vec<ArithCase>) -> Result<(), String> 
     Ok(())
 }
 
+/// Litecoin's libmw at v0.21.5.5 (`vectors/adapters/mweb`, run by hand: vectors/REACH.md).
+const LIBMW: &str = "lenient-in:mweb<=0.21.5.5";
+
+/// The rejected queries that libmw's `mmr::Index` and `mmr::LeafIndex`
+/// (`src/libmw/src/mmr/Index.cpp`, `include/mw/mmr/LeafIndex.h`) answer with a number, as
+/// its run shows: their arithmetic wraps at the top of u64 (`LeafIndex::At` of 2^63 and
+/// above, every function at position u64::MAX) instead of refusing.
+fn libmw_wraps(q: &Query) -> bool {
+    const M: u64 = u64::MAX;
+    match q {
+        Query::LeafPos { index } => index.0 >= 1 << 63,
+        Query::LeafIndex { pos }
+        | Query::Height { pos }
+        | Query::Parent { pos }
+        | Query::Sibling { pos } => pos.0 == M,
+        _ => false,
+    }
+}
+
 pub(super) fn arith_file() -> Result<ArithFile, String> {
     let mut cases = Vec::new();
     let mut add = |q: Query, what: String| {
@@ -253,7 +272,15 @@ pub(super) fn arith_file() -> Result<ArithFile, String> {
             } else {
                 Verdict::Valid
             },
-            flags: if invalid { vec![flag.into()] } else { vec![] },
+            flags: if invalid {
+                let mut f = vec![flag.to_string()];
+                if libmw_wraps(&q) {
+                    f.push(LIBMW.into());
+                }
+                f
+            } else {
+                vec![]
+            },
             source: None,
             query: q,
             expect,
