@@ -5,9 +5,10 @@ use mmr_spec::ErrorKind;
 use mmr_spec::ops::TRAIT_METHODS;
 use mmr_vectors::check::check_file;
 use mmr_vectors::exec::Builtin;
+use mmr_vectors::exec::Session;
 use mmr_vectors::files;
 use mmr_vectors::generate::TOPICS;
-use mmr_vectors::model::{OP_NAMES, VectorFile, Verdict};
+use mmr_vectors::model::{OP_NAMES, VAt, VOp, VOut, VectorFile, Verdict, profile_named};
 use std::collections::BTreeSet;
 
 fn all_files() -> Vec<(String, VectorFile)> {
@@ -208,17 +209,19 @@ fn op_names_list_matches_the_enum() {
 fn lenient_dialects_are_flagged() {
     let mut seen = BTreeSet::new();
     for (_, file) in all_files() {
-        if let VectorFile::Ops(f) = file {
-            for c in f.cases {
-                for fl in c.flags {
-                    assert!(
-                        !fl.starts_with("lenient-in-original:"),
-                        "{}: the unversioned flag is replaced by lenient-in:SYSTEM[RANGE]",
-                        c.id
-                    );
-                    if let Some(s) = fl.strip_prefix("lenient-in:") {
-                        seen.insert(s.to_string());
-                    }
+        // The flags of every case, ops and arith alike (libmw's are on arith cases).
+        let cases: Vec<(String, Vec<String>)> = match file {
+            VectorFile::Ops(f) => f.cases.into_iter().map(|c| (c.id, c.flags)).collect(),
+            VectorFile::Arith(f) => f.cases.into_iter().map(|c| (c.id, c.flags)).collect(),
+        };
+        for (id, flags) in cases {
+            for fl in flags {
+                assert!(
+                    !fl.starts_with("lenient-in-original:"),
+                    "{id}: the unversioned flag is replaced by lenient-in:SYSTEM[RANGE]"
+                );
+                if let Some(s) = fl.strip_prefix("lenient-in:") {
+                    seen.insert(s.to_string());
                 }
             }
         }
@@ -238,6 +241,53 @@ fn lenient_dialects_are_flagged() {
     .map(|s| s.to_string())
     .collect();
     assert_eq!(seen, want);
+}
+
+/// Minima accepts a proof that stops at a peak only in `MMR.checkProof`, with the MMR in
+/// hand; against a bare root (the `mmrproof` command) the root must be reached
+/// (spec/DIALECTS.md, "minima"). The Minima adapter takes the first path where the root
+/// asked for is its session's root, so `verify-stops-at-peak` must first build the MMR of
+/// that root: its flag was false while it checked a bare root (issue 32).
+#[test]
+fn minima_stops_at_peak_builds_the_verifiers_mmr() {
+    let (_, file) = all_files()
+        .into_iter()
+        .find(|(n, _)| n == "minima/proofs.yaml")
+        .expect("minima/proofs.yaml");
+    let VectorFile::Ops(f) = file else {
+        panic!("minima/proofs.yaml is an ops file");
+    };
+    let case = f
+        .cases
+        .iter()
+        .find(|c| c.id == "verify-stops-at-peak")
+        .expect("minima/proofs.yaml#verify-stops-at-peak");
+    let (verify, before) = case.ops.split_last().expect("a verify step");
+    let VOp::Verify { root, .. } = &verify.op else {
+        panic!("the last step of verify-stops-at-peak is a verify");
+    };
+    assert_eq!(verify.expect.error(), Some(ErrorKind::PathLength));
+    assert!(
+        before.len() == 7 && before.iter().all(|s| matches!(s.op, VOp::Append { .. })),
+        "verify-stops-at-peak builds the 7-leaf MMR before it verifies"
+    );
+    let mut s = Session::new(
+        Builtin::Reference,
+        profile_named("minima").unwrap(),
+        case.retain.0,
+    );
+    for step in before {
+        assert_eq!(s.run(&step.op), step.expect);
+    }
+    let VOut::State { root: built, .. } = s.run(&VOp::State {
+        at: VAt(mmr_spec::At::Current),
+    }) else {
+        panic!("the 7-leaf MMR has a state");
+    };
+    assert_eq!(
+        &built, root,
+        "the verify checks the root of the MMR it built"
+    );
 }
 
 #[test]
