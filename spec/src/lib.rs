@@ -39,5 +39,6 @@ pub use hash::{Hash, HexError, from_hex, to_hex};
 pub use node::Node;
 pub use profile::{
     Bagging, Profile, bag_node, checked_total, empty_root, flat_root, leaf_node, parent_node,
+    wrapped_root,
 };
 pub use proof::{BatchProof, ITEM_BYTES, Proof, STEP_BYTES, Side, Step};

@@ -10,9 +10,10 @@
 //! values: false            # the templates write no values
 //! leaf: [data]
 //! parent: [{int: pos-plus-one, enc: u64be}, left, right]
-//! bagging: fold-right      # flat | fold-right | peak-tree
-//! bag: [right, left]       # fold-right and peak-tree; flat takes `root`
-//! empty_root: zero         # zero | none | commit (flat only)
+//! bagging: fold-right      # flat | fold-right | fold-left | peak-tree
+//! bag: [right, left]       # fold-right, fold-left and peak-tree; flat takes `root`
+//! # root: [...]            # flat: the commitment; others: optional, around the bagged peaks
+//! empty_root: zero         # zero | none | commit (flat only) | template (others, with root)
 //! ```
 
 use mmr_spec::profiles::declared::{
@@ -41,8 +42,9 @@ fn field(v: &Value, at: &str) -> Result<Field, DeclError> {
             "left" => Ok(Field::Left),
             "right" => Ok(Field::Right),
             "peak" => Ok(Field::Peak),
+            "folded" => Ok(Field::Folded),
             other => Err(err(format!(
-                "{at}: unknown field {other:?} (data, left, right, peak, {{bytes: HEX}}, {{int: NAME, enc: ENC}}, {{peaks: [...]}})"
+                "{at}: unknown field {other:?} (data, left, right, peak, folded, {{bytes: HEX}}, {{int: NAME, enc: ENC}}, {{peaks: [...]}})"
             ))),
         },
         Value::Object(m) => {
@@ -172,10 +174,11 @@ pub fn parse_parts(text: &str) -> Result<Parts, DeclError> {
     let bagging = match text_of("bagging")? {
         "flat" => Bagging::Flat,
         "fold-right" => Bagging::FoldRight,
+        "fold-left" => Bagging::FoldLeft,
         "peak-tree" => Bagging::PeakTree,
         other => {
             return Err(err(format!(
-                "bagging {other:?} is not one of flat, fold-right, peak-tree"
+                "bagging {other:?} is not one of flat, fold-right, fold-left, peak-tree"
             )));
         }
     };
@@ -183,9 +186,10 @@ pub fn parse_parts(text: &str) -> Result<Parts, DeclError> {
         "zero" => EmptyRoot::Zero,
         "none" => EmptyRoot::Undefined,
         "commit" => EmptyRoot::Commit,
+        "template" => EmptyRoot::Template,
         other => {
             return Err(err(format!(
-                "empty_root {other:?} is not one of zero, none, commit"
+                "empty_root {other:?} is not one of zero, none, commit, template"
             )));
         }
     };
