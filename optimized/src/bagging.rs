@@ -4,7 +4,8 @@
 //! recomputation (D14.5, D14.6). Generic over the profile, so each shape is monomorphized.
 
 use mmr_spec::{
-    Bagging, Error, Node, Profile, Side, Step, bag_node, empty_root, flat_root, wrapped_root,
+    Bagging, Error, Node, Profile, ProofShape, Side, Step, bag_node, empty_root, flat_root,
+    proof_listing, wrapped_root,
 };
 
 /// At most 63 peaks (D6); one spare slot.
@@ -153,7 +154,7 @@ pub(crate) fn bag_path<P: Profile + ?Sized>(
     path: &mut Vec<Step>,
 ) -> Result<(), Error> {
     let k = peaks.len();
-    match p.bagging() {
+    match proof_listing(p) {
         Bagging::Flat => {
             for (j, pk) in peaks.iter().enumerate() {
                 if j != i {
@@ -205,7 +206,8 @@ pub(crate) fn bag_path<P: Profile + ?Sized>(
     Ok(())
 }
 
-/// The sides D13 prescribes for the bagging part of peak `i` of `k` peaks, in order.
+/// The sides D13 prescribes for the bagging part of peak `i` of `k` peaks, in order;
+/// `bagging` is the listing the proof follows (`mmr_spec::proof_listing`).
 pub(crate) fn bag_sides(bagging: Bagging, k: u64, i: u64) -> BagSides {
     BagSides {
         bagging,
@@ -342,7 +344,7 @@ pub(crate) fn fold<P: Profile + ?Sized>(
     i: usize,
     steps: &[Step],
 ) -> Result<Node, Error> {
-    match p.bagging() {
+    match proof_listing(p) {
         Bagging::Flat => {
             let mut buf = PeakBuf::new();
             for s in &steps[..i.min(steps.len())] {
@@ -351,6 +353,10 @@ pub(crate) fn fold<P: Profile + ?Sized>(
             buf.push(peak);
             for s in steps.get(i..).unwrap_or(&[]) {
                 buf.push(s.node);
+            }
+            // Per-peak proofs of another bagging: D11 bags the listed peaks.
+            if p.proof_shape() == ProofShape::PerPeak {
+                return root(p, size, buf.as_slice());
             }
             flat_root(p, size, buf.as_slice())
         }

@@ -20,6 +20,8 @@ struct TestProfile {
     empty: Option<Hash>,
     /// A root template around the bagged peaks: `sha3(0x04 || u64be(size) || folded)`.
     wrap: bool,
+    /// Per-peak proofs (D13): every other peak on its own.
+    per_peak: bool,
 }
 
 impl Profile for TestProfile {
@@ -50,6 +52,13 @@ impl Profile for TestProfile {
     fn empty_root(&self) -> Option<Hash> {
         self.empty
     }
+    fn proof_shape(&self) -> mmr_spec::ProofShape {
+        if self.per_peak {
+            mmr_spec::ProofShape::PerPeak
+        } else {
+            mmr_spec::ProofShape::Bagged
+        }
+    }
     fn wrap_root(&self, size: u64, folded: &Node) -> Option<Hash> {
         self.wrap.then(|| {
             let mut h = Sha3_256::new();
@@ -61,31 +70,48 @@ impl Profile for TestProfile {
     }
 }
 
-const PROFILES: [TestProfile; 5] = [
+const PROFILES: [TestProfile; 7] = [
     TestProfile {
         bagging: Bagging::Flat,
         empty: None,
         wrap: false,
+        per_peak: false,
     },
     TestProfile {
         bagging: Bagging::FoldRight,
         empty: Some(Hash([7; 32])),
         wrap: false,
+        per_peak: false,
     },
     TestProfile {
         bagging: Bagging::PeakTree,
         empty: Some(Hash([9; 32])),
         wrap: false,
+        per_peak: false,
     },
     TestProfile {
         bagging: Bagging::FoldLeft,
         empty: Some(Hash([5; 32])),
         wrap: true,
+        per_peak: false,
     },
     TestProfile {
         bagging: Bagging::FoldRight,
         empty: Some(Hash([3; 32])),
         wrap: true,
+        per_peak: false,
+    },
+    TestProfile {
+        bagging: Bagging::FoldRight,
+        empty: Some(Hash([2; 32])),
+        wrap: false,
+        per_peak: true,
+    },
+    TestProfile {
+        bagging: Bagging::FoldLeft,
+        empty: Some(Hash([1; 32])),
+        wrap: true,
+        per_peak: true,
     },
 ];
 
@@ -297,7 +323,12 @@ fn model_proof<P: Profile>(p: &P, t: &Tree, index: u64) -> Proof {
     }
     let peaks: Vec<Node> = t.peaks.iter().map(|&q| t.nodes[q as usize]).collect();
     let i = t.peaks.iter().position(|&q| q == cur).unwrap();
-    match p.bagging() {
+    let listing = if p.proof_shape() == mmr_spec::ProofShape::PerPeak {
+        Bagging::Flat
+    } else {
+        p.bagging()
+    };
+    match listing {
         Bagging::Flat => {
             for (j, pk) in peaks.iter().enumerate() {
                 if j != i {
@@ -887,12 +918,21 @@ fn fold_right_profile_with_root_template_matches_model() {
 }
 
 #[test]
+fn per_peak_proof_profiles_match_model() {
+    for seed in 1..=3u64 {
+        run(PROFILES[5], seed * 7_368_787, 45, 1 + seed % 4);
+        run(PROFILES[6], seed * 1_299_709, 45, 1 + seed % 4);
+    }
+}
+
+#[test]
 fn default_profile_matches_model() {
     // The default profile's hashes with its defined empty root.
     let p = TestProfile {
         bagging: Bagging::Flat,
         empty: DEFAULT.empty_root(),
         wrap: false,
+        per_peak: false,
     };
     run(p, 42, 50, 16);
 }

@@ -4,7 +4,8 @@
 //! supplies hashes.
 
 use mmr_spec::{
-    Bagging, Error, Node, Profile, Side, Step, bag_node, empty_root, flat_root, wrapped_root,
+    Bagging, Error, Node, Profile, ProofShape, Side, Step, bag_node, empty_root, flat_root,
+    proof_listing, wrapped_root,
 };
 
 /// D11: the root of an MMR of valid `size` whose peaks, left to right, are `peaks`: the
@@ -117,7 +118,9 @@ fn peak_tree_walk<T: Clone>(
     Ok((top, path))
 }
 
-/// D13 part 2: the sides of the bagging part of a proof for peak `i` of `k` peaks.
+/// D13 part 2: the sides of the bagging part of a proof for peak `i` of `k` peaks, `shape`
+/// being the listing the proof follows (`mmr_spec::proof_listing`: a per-peak proof lists
+/// like `Flat`).
 pub fn sides(shape: Bagging, k: usize, i: usize) -> Vec<Side> {
     match shape {
         // Every other peak, left to right.
@@ -158,7 +161,7 @@ pub fn path<P: Profile + ?Sized>(
     i: usize,
 ) -> Result<Vec<Step>, Error> {
     let step = |(side, node): (Side, Node)| Step { side, node };
-    match p.bagging() {
+    match proof_listing(p) {
         Bagging::Flat => Ok(peaks
             .iter()
             .enumerate()
@@ -203,6 +206,17 @@ pub fn fold<P: Profile + ?Sized>(
     peak: Node,
     steps: &[Step],
 ) -> Result<Node, Error> {
+    if p.proof_shape() == ProofShape::PerPeak {
+        // The peaks are the left steps, the running node, the right steps; D11 bags them.
+        let left = steps.iter().filter(|s| s.side == Side::Left);
+        let right = steps.iter().filter(|s| s.side == Side::Right);
+        let peaks: Vec<Node> = left
+            .map(|s| s.node)
+            .chain([peak])
+            .chain(right.map(|s| s.node))
+            .collect();
+        return root(p, size, &peaks);
+    }
     match p.bagging() {
         // The root over the left steps, the running node, then the right steps.
         Bagging::Flat => {

@@ -29,6 +29,17 @@ pub enum Bagging {
     PeakTree,
 }
 
+/// How the bagging part of a coin proof lists the peaks outside the leaf's mountain (D13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProofShape {
+    /// By the bagging shape: the bags and peaks [`Bagging`] names (the default).
+    Bagged,
+    /// Every other peak on its own, left to right, whatever the bagging (MMRIVER,
+    /// checkpointed-local-log); the verifier bags them with the recomputed peak (D14 rule 6).
+    /// The same listing as [`Bagging::Flat`]'s.
+    PerPeak,
+}
+
 /// A dialect's hashing rules (D10). Object safe: `&dyn Profile` selects a profile at run time.
 pub trait Profile: Debug + Send + Sync {
     /// The profile's stable name, as used by `--profile` and in vectors.
@@ -63,6 +74,12 @@ pub trait Profile: Debug + Send + Sync {
         let _ = (size, folded);
         None
     }
+
+    /// How a coin proof's bagging part lists the other peaks (D13); [`ProofShape::Bagged`]
+    /// by default.
+    fn proof_shape(&self) -> ProofShape {
+        ProofShape::Bagged
+    }
 }
 
 macro_rules! forward_profile {
@@ -86,6 +103,7 @@ macro_rules! forward_profile {
             fn wrap_root(&self, size: u64, folded: &Node) -> Option<Hash> {
                 (**self).wrap_root(size, folded)
             }
+            fn proof_shape(&self) -> ProofShape { (**self).proof_shape() }
         }
     )*};
 }
@@ -141,6 +159,16 @@ pub fn flat_root<P: Profile + ?Sized>(p: &P, size: u64, peaks: &[Node]) -> Resul
         hash: p.commit_hash(size, total, peaks),
         value: total,
     })
+}
+
+/// D13: the bagging whose listing a coin proof's bagging part follows: the profile's own
+/// for [`ProofShape::Bagged`], [`Bagging::Flat`]'s (every other peak, left to right) for
+/// [`ProofShape::PerPeak`].
+pub fn proof_listing<P: Profile + ?Sized>(p: &P) -> Bagging {
+    match p.proof_shape() {
+        ProofShape::Bagged => p.bagging(),
+        ProofShape::PerPeak => Bagging::Flat,
+    }
 }
 
 /// D11: the root of a non-flat profile over `folded`, the node its bagging produced: the

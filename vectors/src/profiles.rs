@@ -14,12 +14,13 @@
 //! bag: [right, left]       # fold-right, fold-left and peak-tree; flat takes `root`
 //! # root: [...]            # flat: the commitment; others: optional, around the bagged peaks
 //! empty_root: zero         # zero | none | commit (flat only) | template (others, with root)
+//! proof: bagged            # bagged (default) | per-peak: how a proof lists the other peaks
 //! ```
 
 use mmr_spec::profiles::declared::{
     DeclError, Declared, EmptyRoot, Field, HashFn, Int, IntEnc, Parts, Template,
 };
-use mmr_spec::{Bagging, Profile};
+use mmr_spec::{Bagging, Profile, ProofShape};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -133,6 +134,7 @@ const KEYS: &[&str] = &[
     "bag",
     "root",
     "empty_root",
+    "proof",
 ];
 
 /// Reads a profile file's text into its parts (nothing is registered).
@@ -193,6 +195,14 @@ pub fn parse_parts(text: &str) -> Result<Parts, DeclError> {
             )));
         }
     };
+    let proof = match doc.get("proof") {
+        None => ProofShape::Bagged,
+        Some(Value::String(s)) if s == "bagged" => ProofShape::Bagged,
+        Some(Value::String(s)) if s == "per-peak" => ProofShape::PerPeak,
+        Some(other) => {
+            return Err(err(format!("proof {other} is not one of bagged, per-peak")));
+        }
+    };
     Ok(Parts {
         name,
         hash,
@@ -203,6 +213,7 @@ pub fn parse_parts(text: &str) -> Result<Parts, DeclError> {
         bag: template(doc, "bag")?,
         root: template(doc, "root")?,
         empty_root,
+        proof,
     })
 }
 

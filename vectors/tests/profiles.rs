@@ -343,6 +343,49 @@ fn the_commonware_profiles_reproduce_commonware_storage_on_both_implementations(
     }
 }
 
+/// checkpointed-local-log 0.7.0 (PyPI, `cll/checkpoint/core.py`), run on leaf i with body
+/// digest the 32 bytes i (`add_leaf(leaf_hash(body))`): the root after 11 leaves, and
+/// `inclusion_proof` of leaf 0 (`witness`, `peaks_left` (none), `peaks_right`).
+const CLL_ROOT_11: &str = "ef22107fc9a598b89ca8ac5ae35d5ba19359a8abb3f17c3311828059a353534d";
+const CLL_PROOF_0: [&str; 5] = [
+    "dcffe786ded16d283c663846ad0c4ff26558fccde36ca9d30b2ea19eade9fc0e",
+    "721e7817f255082e091a4051007ba971c95bc1d368d55783f616018d59010c0c",
+    "788f57109a68ab2afd623701b9b400204b1d1e87bb5a9346c4090842d02952a3",
+    "a3f28fd4b14c42278731bdf44835e6c01a99d532919cba172e66c71f31fa8962",
+    "572383880e23274ccc61701636519d99fed9c46233b0a60559b121d0fca8b5dc",
+];
+
+fn cll_on(db: &mut dyn ProofDb) {
+    for i in 0..11u8 {
+        db.append(&[i; 32], 0).unwrap();
+    }
+    assert_eq!(db.root(At::Current).unwrap().hash.to_hex(), CLL_ROOT_11);
+    // Per-peak (D13): the witness, then each right peak on its own, two of them here.
+    let proof = db.prove(At::Current, 0).unwrap();
+    let got: Vec<String> = proof.path.iter().map(|s| s.node.hash.to_hex()).collect();
+    assert_eq!(got, CLL_PROOF_0.map(String::from).to_vec());
+    let sides: Vec<mmr_spec::Side> = proof.path.iter().map(|s| s.side).collect();
+    assert_eq!(sides, [mmr_spec::Side::Right; 5]);
+    let root = db.root(At::Current).unwrap();
+    db.verify(&root, &proof, &[0; 32], 0).unwrap();
+    // The bagged shape's proof (the right peaks as one bag) is refused: D14 rule 4.
+    let mut bagged = proof.clone();
+    bagged.path.pop();
+    assert_eq!(
+        db.verify(&root, &bagged, &[0; 32], 0).unwrap_err().kind(),
+        mmr_spec::ErrorKind::PathLength
+    );
+}
+
+#[test]
+fn the_cll_profile_reproduces_checkpointed_local_log_per_peak_proofs_on_both_implementations() {
+    assert!(shipped().contains(&"cll-sha256"), "{:?}", shipped());
+    let p = profiles::by_name("cll-sha256").unwrap();
+    assert_eq!(p.proof_shape(), mmr_spec::ProofShape::PerPeak);
+    cll_on(&mut Reference::new(p, Config::default()));
+    cll_on(&mut Optimized::with_profile(p, Config::default()));
+}
+
 #[test]
 fn malformed_profile_files_name_the_place() {
     let good = builtin_file("grin");
@@ -362,6 +405,11 @@ fn malformed_profile_files_name_the_place() {
     assert!(err(&good.replace("values: false", "values: 3")).contains("values is true or false"));
     assert!(err(&good.replace("bag: [", "root: [")).contains("need a `bag` template"));
     assert!(err("profile: x\n").contains("`hash` is required"));
+    assert!(err(&format!("{good}proof: sideways\n")).contains("is not one of bagged, per-peak"));
+    assert!(
+        err(&good.replace("empty_root: zero", "empty_root: template"))
+            .contains("needs a `root` template")
+    );
     // A name that is taken cannot be registered again.
     let dir = std::env::temp_dir().join(format!("mmr-profile-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -12,7 +12,7 @@
 use crate::profiles::grin::fold_right;
 use crate::profiles::minima::put_mini_number;
 use crate::profiles::mweb::compact_size;
-use crate::{Bagging, Hash, Node, Profile};
+use crate::{Bagging, Hash, Node, Profile, ProofShape};
 use core::fmt;
 
 /// The hash functions a declared profile may use: all 32-byte digests.
@@ -289,6 +289,7 @@ pub struct Declared {
     /// if any (D11).
     root: Option<Template>,
     empty_root: EmptyRoot,
+    proof: ProofShape,
 }
 
 /// The parts of a declared profile, as a profile file gives them.
@@ -313,6 +314,8 @@ pub struct Parts {
     pub root: Option<Template>,
     /// The root of the empty MMR.
     pub empty_root: EmptyRoot,
+    /// How a coin proof lists the other peaks (D13).
+    pub proof: ProofShape,
 }
 
 fn check(t: &Template, kind: Kind, values: bool) -> Result<(), DeclError> {
@@ -533,6 +536,7 @@ impl Declared {
             bag,
             root,
             empty_root: p.empty_root,
+            proof: p.proof,
         })
     }
 
@@ -632,6 +636,10 @@ impl Profile for Declared {
             EmptyRoot::Commit => Some(self.commit_hash(0, 0, &[])),
             EmptyRoot::Template => self.root.as_ref().map(|t| self.digest(t, &Env::default())),
         }
+    }
+
+    fn proof_shape(&self) -> ProofShape {
+        self.proof
     }
 
     fn wrap_root(&self, size: u64, folded: &Node) -> Option<Hash> {
@@ -747,6 +755,7 @@ mod tests {
             bag: Some(Template(vec![Field::Right, Field::Left])),
             root: None,
             empty_root: EmptyRoot::Zero,
+            proof: ProofShape::Bagged,
         }
     }
 

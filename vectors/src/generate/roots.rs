@@ -345,6 +345,7 @@ pub(super) fn published(c: &mut Cases) -> Result<(), String> {
                 Some("datatrails/go-datatrails-merklelog mmr/draft_kat39_test.go (KAT39Nodes) at 29710b0f4ada0c0b1e23e253c5f3ee910bb75af1; checkpointed-local-log 0.7.0 (PyPI) cll/checkpoint/core.py root_from_peaks; vectors/tests/profiles.rs"),
             );
         }
+        "cll-sha256" => cll_published(c)?,
         name @ ("commonware-forward" | "commonware-backward") => {
             commonware_published(c, name == "commonware-forward")?;
         }
@@ -714,6 +715,134 @@ fn commonware_published(c: &mut Cases, forward: bool) -> Result<(), String> {
         &format!("D11 fold-{} with the root template (commonware-storage {name}): the empty root and the root after each of 11 leaves (element i the byte i) as commonware-storage computes them; the proofs of locations {} as its Proof::digests list them, converted to D13 (siblings bottom up, the bagging part in D13's order), verify.", if forward { "left" } else { "right" }, if forward { "0, 4 and 8" } else { "0, 7 and 10" }),
         &[],
         Some(src),
+    );
+    Ok(())
+}
+
+/// The roots checkpointed-local-log 0.7.0 (PyPI, `cll/checkpoint/core.py`) computes for
+/// 0..=11 leaves, leaf i with body digest the 32 bytes i (`add_leaf(leaf_hash(body))`, then
+/// `root_from_peaks(peaks(size))`).
+const CLL_ROOTS: [&str; 12] = [
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "7f9c9e31ac8256ca2f258583df262dbc7d6f68f2a03043d5c99a4ae5a7396ce9",
+    "8fbeb9d1df74edf91bb36ff85b158d57cfa8731075fe919f8d05e3eaa7237609",
+    "cfdd47f58628e8ab27e6a908c18af2a0be23ed94f282a903044b0667daf21213",
+    "bae8aacf16bd8161d7f8e601db4dcee37384a549fa72426a68ab082846246922",
+    "3055421d9c9039a097f0a71191c45a98ccb0bbe71a71d9af5de4cd81a81b3501",
+    "392dcf8d55d7c0b94c888ca3ef0f5443fa56832a9f46a77fcaf033f67d3a5757",
+    "04284cc613c26c24f8d563e19546be8bc8a4ced17f2f169440b946c4d0ece1e1",
+    "bf67471e1179f35b0a71fce03f633c40b3b23d279e1446ad6b2133d6b8e93dfc",
+    "09d4c3cc4866589df7eaacd892e4246d733f7ed02c7b26e3445a157e43597740",
+    "646b29167a249e246d760271ffc771efd9d23b30f812abc24036db5904f60e7a",
+    "ef22107fc9a598b89ca8ac5ae35d5ba19359a8abb3f17c3311828059a353534d",
+];
+
+/// checkpointed-local-log's `inclusion_proof` of leaves 0 and 8 of the 11-leaf MMR:
+/// (`witness` bottom up, `peaks_left`, `peaks_right`).
+type CllProof = (
+    u64,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+const CLL_PROOFS: [CllProof; 2] = [
+    (
+        0,
+        &[
+            "dcffe786ded16d283c663846ad0c4ff26558fccde36ca9d30b2ea19eade9fc0e",
+            "721e7817f255082e091a4051007ba971c95bc1d368d55783f616018d59010c0c",
+            "788f57109a68ab2afd623701b9b400204b1d1e87bb5a9346c4090842d02952a3",
+        ],
+        &[],
+        &[
+            "a3f28fd4b14c42278731bdf44835e6c01a99d532919cba172e66c71f31fa8962",
+            "572383880e23274ccc61701636519d99fed9c46233b0a60559b121d0fca8b5dc",
+        ],
+    ),
+    (
+        8,
+        &["49880d6431c9a27f2be4f15a2f46bdecca4ffba7931c63fae61f4964f231e27a"],
+        &["bf67471e1179f35b0a71fce03f633c40b3b23d279e1446ad6b2133d6b8e93dfc"],
+        &["572383880e23274ccc61701636519d99fed9c46233b0a60559b121d0fca8b5dc"],
+    ),
+];
+
+/// D13 per-peak from checkpointed-local-log's proof, without loss: the witness is the
+/// mountain part, `peaks_left` the left steps, `peaks_right` the right steps. The
+/// mountain sides are those D13 prescribes, taken from `ours`.
+fn cll_to_d13(ours: &Proof, (_, witness, left, right): &CllProof) -> Result<Proof, String> {
+    let total = witness.len() + left.len() + right.len();
+    if total != ours.path.len() {
+        return Err(format!(
+            "checkpointed-local-log proof of {total} digests for a D13 path of {}",
+            ours.path.len()
+        ));
+    }
+    let sides = ours
+        .path
+        .iter()
+        .take(witness.len())
+        .map(|s| s.side)
+        .chain(left.iter().map(|_| mmr_spec::Side::Left))
+        .chain(right.iter().map(|_| mmr_spec::Side::Right));
+    let hexes = witness.iter().chain(left.iter()).chain(right.iter());
+    let mut path = Vec::with_capacity(total);
+    for (side, hex) in sides.zip(hexes) {
+        let hash = Hash::from_hex(hex).map_err(|e| format!("cll digest {hex}: {e}"))?;
+        path.push(mmr_spec::Step {
+            side,
+            node: Node::new(hash, 0),
+        });
+    }
+    Ok(Proof {
+        size: ours.size,
+        pos: ours.pos,
+        path,
+    })
+}
+
+fn cll_published(c: &mut Cases) -> Result<(), String> {
+    let mut b = c.session();
+    b.state(cur());
+    for (i, want) in CLL_ROOTS.iter().enumerate() {
+        if i > 0 {
+            b.append(&[i as u8 - 1; 32], 0);
+            b.state(cur());
+        }
+        let got = b.root(At::Current).hash.to_hex();
+        if got != *want {
+            return Err(format!(
+                "published checkpointed-local-log root after {i} leaves: the reference gives {got}, cll {want}"
+            ));
+        }
+    }
+    let root = b.root(At::Current);
+    for theirs in &CLL_PROOFS {
+        let ours = b.proof(At::Current, theirs.0);
+        let converted = cll_to_d13(&ours, theirs)?;
+        if converted != ours {
+            return Err(format!(
+                "published checkpointed-local-log proof of leaf {}: the reference's per-peak D13 proof differs",
+                theirs.0
+            ));
+        }
+        b.run(VOp::Prove {
+            at: cur(),
+            index: u(theirs.0),
+        });
+        b.run(VOp::Verify {
+            root: vn(root),
+            proof: enc(&converted),
+            data: h(&[theirs.0 as u8; 32]),
+            value: u(0),
+        });
+    }
+    c.add_source(
+        b,
+        "published-cll-11-leaves-per-peak",
+        "D11 fold-right and D13 per-peak proofs (checkpointed-local-log): the root after each of 11 leaves (leaf i: body digest the 32 bytes i, leaf hash sha256(0x00 || body)) as checkpointed-local-log computes it; its inclusion proofs of leaves 0 (two peaks on the right) and 8 (one on each side), converted to D13 (witness, then the left peaks, then the right peaks), verify.",
+        &[],
+        Some("checkpointed-local-log 0.7.0 (PyPI) cll/checkpoint/core.py add_leaf, root_from_peaks, inclusion_proof; vectors/tests/profiles.rs"),
     );
     Ok(())
 }
