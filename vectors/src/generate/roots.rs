@@ -505,7 +505,8 @@ pub(super) fn mweb_published_layouts(c: &mut Cases) -> Result<(), String> {
 
 /// The roots and single-element proofs commonware-storage 2026.10.0 computes for 0..=11
 /// leaves with element i the byte i (its `mmr::mem::Mmr`, `Standard<Sha256>` hasher,
-/// `root(hasher, 0)` and `proof(hasher, loc, 0)`; vectors/adapters/commonware prints them),
+/// `root(hasher, 0)` and `proof(hasher, loc, 0)`, printed by a program making the calls
+/// vectors/adapters/commonware makes; vectors/tests/profiles.rs checks them too),
 /// ForwardFold then BackwardFold.
 const COMMONWARE_ROOTS: [[&str; 12]; 2] = [
     [
