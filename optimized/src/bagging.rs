@@ -1,8 +1,12 @@
-//! The three bagging shapes of SPEC.md D11 (flat, fold-right, peak-tree): the root over the
+//! The four bagging shapes of SPEC.md D11 (flat, fold-right, fold-left, peak-tree) and the
+//! root template around the bagged peaks: the root over the
 //! peaks, the bagging part of a coin proof (D13), the sides a verifier demands of it and its
 //! recomputation (D14.5, D14.6). Generic over the profile, so each shape is monomorphized.
 
-use mmr_spec::{Bagging, Error, Node, Profile, Side, Step, bag_node, empty_root, flat_root};
+use mmr_spec::{
+    Bagging, Error, Node, Profile, ProofShape, Side, Step, bag_node, empty_root, flat_root,
+    proof_listing, wrapped_root,
+};
 
 /// At most 63 peaks (D6); one spare slot.
 pub(crate) const MAX_PEAKS: usize = 64;
@@ -39,11 +43,15 @@ impl PeakBuf {
 
 /// D11: the root of an MMR of `size` whose peaks are `peaks`, left to right.
 pub(crate) fn root<P: Profile + ?Sized>(p: &P, size: u64, peaks: &[Node]) -> Result<Node, Error> {
-    match p.bagging() {
-        Bagging::Flat => flat_root(p, size, peaks),
+    let folded = match p.bagging() {
+        Bagging::Flat => return flat_root(p, size, peaks),
         Bagging::FoldRight => match peaks.split_last() {
-            None => empty_root(p),
-            Some((last, rest)) => fold_right(p, size, rest, *last),
+            None => return empty_root(p),
+            Some((last, rest)) => fold_right(p, size, rest, *last)?,
+        },
+        Bagging::FoldLeft => match peaks.split_first() {
+            None => return empty_root(p),
+            Some((first, rest)) => fold_left(p, size, *first, rest)?,
         },
         Bagging::PeakTree => {
             if peaks.is_empty() {
@@ -53,9 +61,24 @@ pub(crate) fn root<P: Profile + ?Sized>(p: &P, size: u64, peaks: &[Node]) -> Res
             while level.len() > 1 {
                 level = peak_tree_level(p, size, &level, None)?.0;
             }
-            Ok(level[0])
+            level[0]
         }
+    };
+    Ok(wrapped_root(p, size, folded))
+}
+
+/// D11 fold-left: `bag(... bag(bag(acc, p_1), p_2) ..., p_{k-1})` with `acc` the first node
+/// and `right` the rest.
+fn fold_left<P: Profile + ?Sized>(
+    p: &P,
+    size: u64,
+    mut acc: Node,
+    right: &[Node],
+) -> Result<Node, Error> {
+    for pk in right {
+        acc = bag_node(p, size, &acc, pk)?;
     }
+    Ok(acc)
 }
 
 /// D11 fold-right: `bag(p_0, bag(p_1, ... bag(p_{k-2}, acc)))` with `acc` the last node.
@@ -131,7 +154,7 @@ pub(crate) fn bag_path<P: Profile + ?Sized>(
     path: &mut Vec<Step>,
 ) -> Result<(), Error> {
     let k = peaks.len();
-    match p.bagging() {
+    match proof_listing(p) {
         Bagging::Flat => {
             for (j, pk) in peaks.iter().enumerate() {
                 if j != i {
@@ -155,6 +178,21 @@ pub(crate) fn bag_path<P: Profile + ?Sized>(
                 });
             }
         }
+        Bagging::FoldLeft => {
+            if i > 0 && i < k {
+                let a = fold_left(p, size, peaks[0], &peaks[1..i])?;
+                path.push(Step {
+                    side: Side::Left,
+                    node: a,
+                });
+            }
+            for pk in peaks.get(i + 1..).unwrap_or(&[]) {
+                path.push(Step {
+                    side: Side::Right,
+                    node: *pk,
+                });
+            }
+        }
         Bagging::PeakTree => {
             let mut level = peaks.to_vec();
             let mut idx = i;
@@ -168,7 +206,8 @@ pub(crate) fn bag_path<P: Profile + ?Sized>(
     Ok(())
 }
 
-/// The sides D13 prescribes for the bagging part of peak `i` of `k` peaks, in order.
+/// The sides D13 prescribes for the bagging part of peak `i` of `k` peaks, in order;
+/// `bagging` is the listing the proof follows (`mmr_spec::proof_listing`).
 pub(crate) fn bag_sides(bagging: Bagging, k: u64, i: u64) -> BagSides {
     BagSides {
         bagging,
@@ -256,6 +295,20 @@ impl Iterator for BagSides {
                 self.step += 1;
                 Some(s)
             }
+            Bagging::FoldLeft => {
+                let has_left = self.i > 0 && self.i < self.k;
+                let len = u64::from(has_left) + self.k.saturating_sub(self.i + 1);
+                if self.step >= len {
+                    return None;
+                }
+                let s = if has_left && self.step == 0 {
+                    Side::Left
+                } else {
+                    Side::Right
+                };
+                self.step += 1;
+                Some(s)
+            }
             Bagging::PeakTree => loop {
                 if !self.started {
                     self.started = true;
@@ -291,7 +344,7 @@ pub(crate) fn fold<P: Profile + ?Sized>(
     i: usize,
     steps: &[Step],
 ) -> Result<Node, Error> {
-    match p.bagging() {
+    match proof_listing(p) {
         Bagging::Flat => {
             let mut buf = PeakBuf::new();
             for s in &steps[..i.min(steps.len())] {
@@ -301,9 +354,13 @@ pub(crate) fn fold<P: Profile + ?Sized>(
             for s in steps.get(i..).unwrap_or(&[]) {
                 buf.push(s.node);
             }
+            // Per-peak proofs of another bagging: D11 bags the listed peaks.
+            if p.proof_shape() == ProofShape::PerPeak {
+                return root(p, size, buf.as_slice());
+            }
             flat_root(p, size, buf.as_slice())
         }
-        Bagging::FoldRight | Bagging::PeakTree => {
+        Bagging::FoldRight | Bagging::FoldLeft | Bagging::PeakTree => {
             let mut acc = peak;
             for s in steps {
                 acc = match s.side {
@@ -311,7 +368,7 @@ pub(crate) fn fold<P: Profile + ?Sized>(
                     Side::Right => bag_node(p, size, &acc, &s.node)?,
                 };
             }
-            Ok(acc)
+            Ok(wrapped_root(p, size, acc))
         }
     }
 }

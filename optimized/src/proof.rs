@@ -86,7 +86,7 @@ pub(crate) fn verify_with<P: Profile + ?Sized>(
     let pl = place(proof.size, proof.pos)?;
     let h = pl.peak_height as usize;
     // D14.4: the length D13 prescribes.
-    let bag_len = bagging::bag_sides(p.bagging(), pl.peaks, pl.peak_index).count();
+    let bag_len = bagging::bag_sides(mmr_spec::proof_listing(p), pl.peaks, pl.peak_index).count();
     let expected = h + bag_len;
     if proof.path.len() != expected {
         return Err(Error::PathLength {
@@ -102,7 +102,11 @@ pub(crate) fn verify_with<P: Profile + ?Sized>(
             Side::Left
         }
     });
-    let sides = mountain_sides.chain(bagging::bag_sides(p.bagging(), pl.peaks, pl.peak_index));
+    let sides = mountain_sides.chain(bagging::bag_sides(
+        mmr_spec::proof_listing(p),
+        pl.peaks,
+        pl.peak_index,
+    ));
     for (j, (want, step)) in sides.zip(&proof.path).enumerate() {
         if step.side != want {
             return Err(Error::WrongSide {

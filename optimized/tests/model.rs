@@ -1,7 +1,8 @@
 //! Property tests against a naive model written inside this test: the MMR is rebuilt
 //! recursively from its leaves for every state (no postorder arithmetic, no undo records),
 //! every committed state is kept as a full copy, and compaction is D21's set definition
-//! evaluated literally. Run for all three bagging shapes of D11 with test profiles.
+//! evaluated literally. Run for all four bagging shapes of D11 with test profiles, one of
+//! them with a root template around the bagged peaks.
 
 use mmr_optimized::Optimized;
 use mmr_spec::profiles::DEFAULT;
@@ -17,6 +18,10 @@ use std::collections::BTreeSet;
 struct TestProfile {
     bagging: Bagging,
     empty: Option<Hash>,
+    /// A root template around the bagged peaks: `sha3(0x04 || u64be(size) || folded)`.
+    wrap: bool,
+    /// Per-peak proofs (D13): every other peak on its own.
+    per_peak: bool,
 }
 
 impl Profile for TestProfile {
@@ -47,20 +52,66 @@ impl Profile for TestProfile {
     fn empty_root(&self) -> Option<Hash> {
         self.empty
     }
+    fn proof_shape(&self) -> mmr_spec::ProofShape {
+        if self.per_peak {
+            mmr_spec::ProofShape::PerPeak
+        } else {
+            mmr_spec::ProofShape::Bagged
+        }
+    }
+    fn wrap_root(&self, size: u64, folded: &Node) -> Option<Hash> {
+        self.wrap.then(|| {
+            let mut h = Sha3_256::new();
+            h.update([4u8]);
+            h.update(size.to_be_bytes());
+            h.update(folded.hash.0);
+            Hash(h.finalize().into())
+        })
+    }
 }
 
-const PROFILES: [TestProfile; 3] = [
+const PROFILES: [TestProfile; 7] = [
     TestProfile {
         bagging: Bagging::Flat,
         empty: None,
+        wrap: false,
+        per_peak: false,
     },
     TestProfile {
         bagging: Bagging::FoldRight,
         empty: Some(Hash([7; 32])),
+        wrap: false,
+        per_peak: false,
     },
     TestProfile {
         bagging: Bagging::PeakTree,
         empty: Some(Hash([9; 32])),
+        wrap: false,
+        per_peak: false,
+    },
+    TestProfile {
+        bagging: Bagging::FoldLeft,
+        empty: Some(Hash([5; 32])),
+        wrap: true,
+        per_peak: false,
+    },
+    TestProfile {
+        bagging: Bagging::FoldRight,
+        empty: Some(Hash([3; 32])),
+        wrap: true,
+        per_peak: false,
+    },
+    TestProfile {
+        bagging: Bagging::FoldRight,
+        empty: Some(Hash([2; 32])),
+        wrap: false,
+        per_peak: true,
+    },
+    TestProfile {
+        bagging: Bagging::FoldLeft,
+        empty: Some(Hash([1; 32])),
+        wrap: true,
+        per_peak: true,
     },
 ];
 
@@ -182,15 +233,39 @@ fn model_root<P: Profile>(p: &P, size: u64, peaks: &[Node]) -> Result<Node, Erro
             .empty_root()
             .map(|h| Node::new(h, 0))
             .ok_or(ErrorKind::EmptyRoot),
+        _ => {
+            let folded = model_fold(p, size, peaks);
+            Ok(match p.wrap_root(size, &folded) {
+                Some(h) => Node::new(h, folded.value),
+                None => folded,
+            })
+        }
+    }
+}
+
+/// The bagged node of non-flat baggings over a non-empty list, recursively.
+fn model_fold<P: Profile>(p: &P, size: u64, peaks: &[Node]) -> Node {
+    match p.bagging() {
+        Bagging::Flat => unreachable!("flat has no fold"),
         Bagging::FoldRight => {
-            fn b<P: Profile>(p: &P, s: u64, xs: &[Node]) -> Node {
-                if xs.len() == 1 {
-                    xs[0]
-                } else {
-                    bag(p, s, &xs[0], &b(p, s, &xs[1..]))
-                }
+            if peaks.len() == 1 {
+                peaks[0]
+            } else {
+                bag(p, size, &peaks[0], &model_fold(p, size, &peaks[1..]))
             }
-            Ok(b(p, size, peaks))
+        }
+        Bagging::FoldLeft => {
+            let n = peaks.len();
+            if n == 1 {
+                peaks[0]
+            } else {
+                bag(
+                    p,
+                    size,
+                    &model_fold(p, size, &peaks[..n - 1]),
+                    &peaks[n - 1],
+                )
+            }
         }
         Bagging::PeakTree => {
             let mut level = peaks.to_vec();
@@ -200,7 +275,7 @@ fn model_root<P: Profile>(p: &P, size: u64, peaks: &[Node]) -> Result<Node, Erro
                     .map(|(o, w)| half_tree(p, size, &level[o..o + w]))
                     .collect();
             }
-            Ok(level[0])
+            level[0]
         }
     }
 }
@@ -248,7 +323,12 @@ fn model_proof<P: Profile>(p: &P, t: &Tree, index: u64) -> Proof {
     }
     let peaks: Vec<Node> = t.peaks.iter().map(|&q| t.nodes[q as usize]).collect();
     let i = t.peaks.iter().position(|&q| q == cur).unwrap();
-    match p.bagging() {
+    let listing = if p.proof_shape() == mmr_spec::ProofShape::PerPeak {
+        Bagging::Flat
+    } else {
+        p.bagging()
+    };
+    match listing {
         Bagging::Flat => {
             for (j, pk) in peaks.iter().enumerate() {
                 if j != i {
@@ -261,13 +341,27 @@ fn model_proof<P: Profile>(p: &P, t: &Tree, index: u64) -> Proof {
             if i + 1 < peaks.len() {
                 path.push(Step {
                     side: Side::Right,
-                    node: model_root(p, size, &peaks[i + 1..]).unwrap(),
+                    node: model_fold(p, size, &peaks[i + 1..]),
                 });
             }
             for j in (0..i).rev() {
                 path.push(Step {
                     side: Side::Left,
                     node: peaks[j],
+                });
+            }
+        }
+        Bagging::FoldLeft => {
+            if i > 0 {
+                path.push(Step {
+                    side: Side::Left,
+                    node: model_fold(p, size, &peaks[..i]),
+                });
+            }
+            for pk in &peaks[i + 1..] {
+                path.push(Step {
+                    side: Side::Right,
+                    node: *pk,
                 });
             }
         }
@@ -810,11 +904,35 @@ fn peak_tree_profile_matches_model() {
 }
 
 #[test]
+fn fold_left_profile_with_root_template_matches_model() {
+    for seed in 1..=4u64 {
+        run(PROFILES[3], seed * 2_147_483_647, 45, 1 + seed % 4);
+    }
+}
+
+#[test]
+fn fold_right_profile_with_root_template_matches_model() {
+    for seed in 1..=3u64 {
+        run(PROFILES[4], seed * 999_983, 45, 1 + seed % 4);
+    }
+}
+
+#[test]
+fn per_peak_proof_profiles_match_model() {
+    for seed in 1..=3u64 {
+        run(PROFILES[5], seed * 7_368_787, 45, 1 + seed % 4);
+        run(PROFILES[6], seed * 1_299_709, 45, 1 + seed % 4);
+    }
+}
+
+#[test]
 fn default_profile_matches_model() {
     // The default profile's hashes with its defined empty root.
     let p = TestProfile {
         bagging: Bagging::Flat,
         empty: DEFAULT.empty_root(),
+        wrap: false,
+        per_peak: false,
     };
     run(p, 42, 50, 16);
 }

@@ -3,15 +3,33 @@
 //! [`Bagging`]. Written once, generically from `Profile::bagging()`, so a new profile only
 //! supplies hashes.
 
-use mmr_spec::{Bagging, Error, Node, Profile, Side, Step, bag_node, empty_root, flat_root};
+use mmr_spec::{
+    Bagging, Error, Node, Profile, ProofShape, Side, Step, bag_node, empty_root, flat_root,
+    proof_listing, wrapped_root,
+};
 
-/// D11: the root of an MMR of valid `size` whose peaks, left to right, are `peaks`.
+/// D11: the root of an MMR of valid `size` whose peaks, left to right, are `peaks`: the
+/// flat commitment, or the bagged node inside the profile's root template (if it has one);
+/// the profile's empty root for no peaks.
 pub fn root<P: Profile + ?Sized>(p: &P, size: u64, peaks: &[Node]) -> Result<Node, Error> {
-    match p.bagging() {
-        Bagging::Flat => flat_root(p, size, peaks),
-        Bagging::FoldRight => fold_right_root(p, size, peaks),
-        Bagging::PeakTree => peak_tree_root(p, size, peaks),
-    }
+    let folded = match p.bagging() {
+        Bagging::Flat => return flat_root(p, size, peaks),
+        _ if peaks.is_empty() => return empty_root(p),
+        Bagging::FoldRight => fold_right_root(p, size, peaks)?,
+        Bagging::FoldLeft => fold_left_root(p, size, peaks)?,
+        Bagging::PeakTree => peak_tree_root(p, size, peaks)?,
+    };
+    Ok(wrapped_root(p, size, folded))
+}
+
+/// D11 fold-left: `A_0 = p_0`, `A_j = bag(s, A_{j-1}, p_j)`, the bag `A_{k-1}`; the
+/// profile's empty root for no peaks.
+fn fold_left_root<P: Profile + ?Sized>(p: &P, size: u64, peaks: &[Node]) -> Result<Node, Error> {
+    let Some((first, rest)) = peaks.split_first() else {
+        return empty_root(p);
+    };
+    rest.iter()
+        .try_fold(*first, |acc, peak| bag_node(p, size, &acc, peak))
 }
 
 /// D11 fold-right: `B_{k-1} = p_{k-1}`, `B_i = bag(s, p_i, B_{i+1})`, root `B_0`; the
@@ -100,7 +118,9 @@ fn peak_tree_walk<T: Clone>(
     Ok((top, path))
 }
 
-/// D13 part 2: the sides of the bagging part of a proof for peak `i` of `k` peaks.
+/// D13 part 2: the sides of the bagging part of a proof for peak `i` of `k` peaks, `shape`
+/// being the listing the proof follows (`mmr_spec::proof_listing`: a per-peak proof lists
+/// like `Flat`).
 pub fn sides(shape: Bagging, k: usize, i: usize) -> Vec<Side> {
     match shape {
         // Every other peak, left to right.
@@ -111,6 +131,13 @@ pub fn sides(shape: Bagging, k: usize, i: usize) -> Vec<Side> {
             right
                 .into_iter()
                 .chain(std::iter::repeat_n(Side::Left, i))
+                .collect()
+        }
+        // The fold of the peaks to the left (if any), then the peaks to the right.
+        Bagging::FoldLeft => {
+            let left = (i > 0 && i < k).then_some(Side::Left);
+            left.into_iter()
+                .chain(std::iter::repeat_n(Side::Right, k.saturating_sub(i + 1)))
                 .collect()
         }
         // The path through the rounds of peak MMRs, computed on placeholders.
@@ -134,7 +161,7 @@ pub fn path<P: Profile + ?Sized>(
     i: usize,
 ) -> Result<Vec<Step>, Error> {
     let step = |(side, node): (Side, Node)| Step { side, node };
-    match p.bagging() {
+    match proof_listing(p) {
         Bagging::Flat => Ok(peaks
             .iter()
             .enumerate()
@@ -151,6 +178,16 @@ pub fn path<P: Profile + ?Sized>(
             out.extend(left.iter().rev().map(|n| step((Side::Left, *n))));
             Ok(out)
         }
+        Bagging::FoldLeft => {
+            let left = peaks.get(..i).unwrap_or(&[]);
+            let right = peaks.get(i + 1..).unwrap_or(&[]);
+            let mut out = Vec::new();
+            if !left.is_empty() {
+                out.push(step((Side::Left, fold_left_root(p, size, left)?)));
+            }
+            out.extend(right.iter().map(|n| step((Side::Right, *n))));
+            Ok(out)
+        }
         Bagging::PeakTree => {
             let (_, walk) = peak_tree_walk(peaks.to_vec(), i, |l: &Node, r: &Node| {
                 bag_node(p, size, l, r)
@@ -161,13 +198,25 @@ pub fn path<P: Profile + ?Sized>(
 }
 
 /// D14 rule 6, bagging part: folds the (already side-checked) bagging steps onto `peak`,
-/// the recomputed peak above the leaf, and returns the recomputed root.
+/// the recomputed peak above the leaf, and returns the recomputed root (inside the profile's
+/// root template, if it has one).
 pub fn fold<P: Profile + ?Sized>(
     p: &P,
     size: u64,
     peak: Node,
     steps: &[Step],
 ) -> Result<Node, Error> {
+    if p.proof_shape() == ProofShape::PerPeak {
+        // The peaks are the left steps, the running node, the right steps; D11 bags them.
+        let left = steps.iter().filter(|s| s.side == Side::Left);
+        let right = steps.iter().filter(|s| s.side == Side::Right);
+        let peaks: Vec<Node> = left
+            .map(|s| s.node)
+            .chain([peak])
+            .chain(right.map(|s| s.node))
+            .collect();
+        return root(p, size, &peaks);
+    }
     match p.bagging() {
         // The root over the left steps, the running node, then the right steps.
         Bagging::Flat => {
@@ -183,11 +232,12 @@ pub fn fold<P: Profile + ?Sized>(
             flat_root(p, size, &peaks)
         }
         // Each step merges the running node with the sibling on its side.
-        Bagging::FoldRight | Bagging::PeakTree => {
-            steps.iter().try_fold(peak, |acc, s| match s.side {
+        Bagging::FoldRight | Bagging::FoldLeft | Bagging::PeakTree => {
+            let folded = steps.iter().try_fold(peak, |acc, s| match s.side {
                 Side::Left => bag_node(p, size, &s.node, &acc),
                 Side::Right => bag_node(p, size, &acc, &s.node),
-            })
+            })?;
+            Ok(wrapped_root(p, size, folded))
         }
     }
 }
@@ -207,6 +257,10 @@ mod tests {
                     sides(Bagging::FoldRight, k, i).len(),
                     i + usize::from(i + 1 < k)
                 );
+                // Fold-left mirrors it: [i > 0] + (k - 1 - i), the fold first.
+                let fl = sides(Bagging::FoldLeft, k, i);
+                assert_eq!(fl.len(), usize::from(i > 0) + (k - 1 - i));
+                assert_eq!(fl.first() == Some(&Side::Left), i > 0);
             }
         }
         let pt: Vec<Vec<Side>> = (0..3).map(|i| sides(Bagging::PeakTree, 3, i)).collect();

@@ -125,7 +125,7 @@ pub fn verify<P: Profile + ?Sized>(
     proof: &Proof,
     leaf: &Node,
 ) -> Result<(), Error> {
-    let shape = check_shape(p.bagging(), proof)?;
+    let shape = check_shape(mmr_spec::proof_listing(p), proof)?;
     let computed = recompute(p, proof, &shape, leaf)?;
     compare_root(root, &computed)
 }

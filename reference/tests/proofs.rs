@@ -127,7 +127,7 @@ proptest! {
     #[test]
     fn roots_sums_updates_match_the_model(
         ops in proptest::collection::vec((0u8..3, any::<u64>(), 0u64..1000), 1..40),
-        shape in 0usize..3,
+        shape in 0usize..4,
     ) {
         let p = all_shapes()[shape];
         let mut db = Reference::new(p, Config::default());

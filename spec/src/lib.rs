@@ -38,6 +38,7 @@ pub use error::{Error, ErrorKind};
 pub use hash::{Hash, HexError, from_hex, to_hex};
 pub use node::Node;
 pub use profile::{
-    Bagging, Profile, bag_node, checked_total, empty_root, flat_root, leaf_node, parent_node,
+    Bagging, Profile, ProofShape, bag_node, checked_total, empty_root, flat_root, leaf_node,
+    parent_node, proof_listing, wrapped_root,
 };
 pub use proof::{BatchProof, ITEM_BYTES, Proof, STEP_BYTES, Side, Step};

@@ -18,10 +18,26 @@ pub enum Bagging {
     /// part of a proof is the bag of the peaks to the right (if any), then the peaks to the
     /// left, nearest first.
     FoldRight,
+    /// Fold from the left: `A_0 = p0`, `A_j = bag(A_(j-1), p_j)`, root `A_(k-1)` with
+    /// [`Profile::bag_hash`] (commonware-storage's `ForwardFold`). The bagging part of a proof
+    /// is the fold of the peaks to the left (if any), then the peaks to the right, nearest
+    /// first (D13).
+    FoldLeft,
     /// Minima's iterated MMR of peaks: the peaks become the leaves of a fresh MMR (combined
     /// with [`Profile::bag_hash`]), whose peaks become the leaves of the next, until one node
     /// remains. The bagging part of a proof is the path through those MMRs.
     PeakTree,
+}
+
+/// How the bagging part of a coin proof lists the peaks outside the leaf's mountain (D13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProofShape {
+    /// By the bagging shape: the bags and peaks [`Bagging`] names (the default).
+    Bagged,
+    /// Every other peak on its own, left to right, whatever the bagging (MMRIVER,
+    /// checkpointed-local-log); the verifier bags them with the recomputed peak (D14 rule 6).
+    /// The same listing as [`Bagging::Flat`]'s.
+    PerPeak,
 }
 
 /// A dialect's hashing rules (D10). Object safe: `&dyn Profile` selects a profile at run time.
@@ -38,7 +54,8 @@ pub trait Profile: Debug + Send + Sync {
     /// The shape of the bagging.
     fn bagging(&self) -> Bagging;
 
-    /// One bagging step for [`Bagging::FoldRight`] and [`Bagging::PeakTree`]: combine `left`
+    /// One bagging step for [`Bagging::FoldRight`], [`Bagging::FoldLeft`] and
+    /// [`Bagging::PeakTree`]: combine `left`
     /// and `right` in an MMR of `size`; `sum` is their value sum. Unused by `Flat` profiles.
     fn bag_hash(&self, size: u64, left: &Node, right: &Node, sum: u64) -> Hash;
 
@@ -49,6 +66,20 @@ pub trait Profile: Debug + Send + Sync {
     /// The root hash of the empty MMR for `FoldRight`/`PeakTree` profiles, or `None` where
     /// the dialect defines none (the operation then fails with [`Error::EmptyRoot`]).
     fn empty_root(&self) -> Option<Hash>;
+
+    /// The root template around the bagged peaks (D11) of a non-flat profile: the root hash
+    /// over `folded`, the node the bagging produced, in an MMR of `size`; `None` (the
+    /// default) where the profile has none and the bagged node is the root.
+    fn wrap_root(&self, size: u64, folded: &Node) -> Option<Hash> {
+        let _ = (size, folded);
+        None
+    }
+
+    /// How a coin proof's bagging part lists the other peaks (D13); [`ProofShape::Bagged`]
+    /// by default.
+    fn proof_shape(&self) -> ProofShape {
+        ProofShape::Bagged
+    }
 }
 
 macro_rules! forward_profile {
@@ -69,6 +100,10 @@ macro_rules! forward_profile {
                 (**self).commit_hash(size, total, peaks)
             }
             fn empty_root(&self) -> Option<Hash> { (**self).empty_root() }
+            fn wrap_root(&self, size: u64, folded: &Node) -> Option<Hash> {
+                (**self).wrap_root(size, folded)
+            }
+            fn proof_shape(&self) -> ProofShape { (**self).proof_shape() }
         }
     )*};
 }
@@ -126,7 +161,27 @@ pub fn flat_root<P: Profile + ?Sized>(p: &P, size: u64, peaks: &[Node]) -> Resul
     })
 }
 
-/// The root of the empty MMR under a `FoldRight`/`PeakTree` profile (D11).
+/// D13: the bagging whose listing a coin proof's bagging part follows: the profile's own
+/// for [`ProofShape::Bagged`], [`Bagging::Flat`]'s (every other peak, left to right) for
+/// [`ProofShape::PerPeak`].
+pub fn proof_listing<P: Profile + ?Sized>(p: &P) -> Bagging {
+    match p.proof_shape() {
+        ProofShape::Bagged => p.bagging(),
+        ProofShape::PerPeak => Bagging::Flat,
+    }
+}
+
+/// D11: the root of a non-flat profile over `folded`, the node its bagging produced: the
+/// root template's hash where the profile has one ([`Profile::wrap_root`]), else `folded`
+/// itself; the value is the folded node's.
+pub fn wrapped_root<P: Profile + ?Sized>(p: &P, size: u64, folded: Node) -> Node {
+    match p.wrap_root(size, &folded) {
+        Some(hash) => Node::new(hash, folded.value),
+        None => folded,
+    }
+}
+
+/// The root of the empty MMR under a `FoldRight`/`FoldLeft`/`PeakTree` profile (D11).
 pub fn empty_root<P: Profile + ?Sized>(p: &P) -> Result<Node, Error> {
     p.empty_root()
         .map(|h| Node::new(h, 0))

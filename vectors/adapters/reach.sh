@@ -30,6 +30,10 @@ echo "== building and testing the grin and mwc adapters (grin_core 5.5.2, mwc_co
 grin_manifest=vectors/adapters/grin/Cargo.toml
 cargo build --release -q --locked --manifest-path "$grin_manifest" --target-dir "$target"
 cargo test --release -q --locked --manifest-path "$grin_manifest" --target-dir "$target" >&2
+echo "== building and testing the commonware adapter (commonware-storage 2026.10.0, its own workspace)" >&2
+cw_manifest=vectors/adapters/commonware/Cargo.toml
+cargo build --release -q --locked --manifest-path "$cw_manifest" --target-dir "$target"
+cargo test --release -q --locked --manifest-path "$cw_manifest" --target-dir "$target" >&2
 echo "== the mmr.py virtual environment" >&2
 bash vectors/adapters/mmrpy/setup.sh >&2
 
@@ -80,6 +84,12 @@ run polkadot-ckb-0.8.3 polkadot-ckb-merkle-mountain-range 0.8.3 ckb ckb \
 run mmr-py-0.0.4 mmr.py 0.0.4 ckb mmr-py vectors/adapters/mmrpy/known.yaml \
     '`lenient-in:mmr-py<=0.0.4`' \
     -- vectors/adapters/mmrpy/.venv/bin/python vectors/adapters/mmrpy/adapter.py
+run commonware-forward-2026.10.0 commonware-storage 2026.10.0 commonware-forward commonware \
+    vectors/adapters/commonware/known-commonware-forward.yaml '(none)' \
+    -- "$target/release/mmr-adapter-commonware"
+run commonware-backward-2026.10.0 commonware-storage 2026.10.0 commonware-backward commonware \
+    vectors/adapters/commonware/known-commonware-backward.yaml '(none)' \
+    -- "$target/release/mmr-adapter-commonware"
 
 if ((failed)); then
     echo "reach: some library run failed (above); REACH.md not written" >&2

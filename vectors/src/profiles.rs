@@ -10,15 +10,17 @@
 //! values: false            # the templates write no values
 //! leaf: [data]
 //! parent: [{int: pos-plus-one, enc: u64be}, left, right]
-//! bagging: fold-right      # flat | fold-right | peak-tree
-//! bag: [right, left]       # fold-right and peak-tree; flat takes `root`
-//! empty_root: zero         # zero | none | commit (flat only)
+//! bagging: fold-right      # flat | fold-right | fold-left | peak-tree
+//! bag: [right, left]       # fold-right, fold-left and peak-tree; flat takes `root`
+//! # root: [...]            # flat: the commitment; others: optional, around the bagged peaks
+//! empty_root: zero         # zero | none | commit (flat only) | template (others, with root)
+//! proof: bagged            # bagged (default) | per-peak: how a proof lists the other peaks
 //! ```
 
 use mmr_spec::profiles::declared::{
     DeclError, Declared, EmptyRoot, Field, HashFn, Int, IntEnc, Parts, Template,
 };
-use mmr_spec::{Bagging, Profile};
+use mmr_spec::{Bagging, Profile, ProofShape};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -41,8 +43,9 @@ fn field(v: &Value, at: &str) -> Result<Field, DeclError> {
             "left" => Ok(Field::Left),
             "right" => Ok(Field::Right),
             "peak" => Ok(Field::Peak),
+            "folded" => Ok(Field::Folded),
             other => Err(err(format!(
-                "{at}: unknown field {other:?} (data, left, right, peak, {{bytes: HEX}}, {{int: NAME, enc: ENC}}, {{peaks: [...]}})"
+                "{at}: unknown field {other:?} (data, left, right, peak, folded, {{bytes: HEX}}, {{int: NAME, enc: ENC}}, {{peaks: [...]}})"
             ))),
         },
         Value::Object(m) => {
@@ -131,6 +134,7 @@ const KEYS: &[&str] = &[
     "bag",
     "root",
     "empty_root",
+    "proof",
 ];
 
 /// Reads a profile file's text into its parts (nothing is registered).
@@ -172,10 +176,11 @@ pub fn parse_parts(text: &str) -> Result<Parts, DeclError> {
     let bagging = match text_of("bagging")? {
         "flat" => Bagging::Flat,
         "fold-right" => Bagging::FoldRight,
+        "fold-left" => Bagging::FoldLeft,
         "peak-tree" => Bagging::PeakTree,
         other => {
             return Err(err(format!(
-                "bagging {other:?} is not one of flat, fold-right, peak-tree"
+                "bagging {other:?} is not one of flat, fold-right, fold-left, peak-tree"
             )));
         }
     };
@@ -183,10 +188,19 @@ pub fn parse_parts(text: &str) -> Result<Parts, DeclError> {
         "zero" => EmptyRoot::Zero,
         "none" => EmptyRoot::Undefined,
         "commit" => EmptyRoot::Commit,
+        "template" => EmptyRoot::Template,
         other => {
             return Err(err(format!(
-                "empty_root {other:?} is not one of zero, none, commit"
+                "empty_root {other:?} is not one of zero, none, commit, template"
             )));
+        }
+    };
+    let proof = match doc.get("proof") {
+        None => ProofShape::Bagged,
+        Some(Value::String(s)) if s == "bagged" => ProofShape::Bagged,
+        Some(Value::String(s)) if s == "per-peak" => ProofShape::PerPeak,
+        Some(other) => {
+            return Err(err(format!("proof {other} is not one of bagged, per-peak")));
         }
     };
     Ok(Parts {
@@ -199,6 +213,7 @@ pub fn parse_parts(text: &str) -> Result<Parts, DeclError> {
         bag: template(doc, "bag")?,
         root: template(doc, "root")?,
         empty_root,
+        proof,
     })
 }
 

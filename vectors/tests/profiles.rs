@@ -221,6 +221,171 @@ fn the_mmriver_profile_reproduces_kat39_and_checkpointed_local_log_on_both_imple
     kat39_on(&mut Optimized::with_profile(p, Config::default()));
 }
 
+/// The roots commonware-storage 2026.10.0 (crates.io) computes for 0..=11 leaves, element i
+/// the byte i: `merkle::mmr::mem::Mmr` with `hasher::Standard<Sha256>`, `root(&hasher, 0)`,
+/// ForwardFold then BackwardFold (printed by a program against the crate, the same calls
+/// vectors/adapters/commonware makes).
+const COMMONWARE_ROOTS: [(&str, [&str; 12]); 2] = [
+    (
+        "commonware-forward",
+        [
+            "01d448afd928065458cf670b60f5a594d735af0172c8d67f22a81680132681ca",
+            "ea4b3e0c6c215ba404fe4fe4634bde61cc1cfb80c030953f2619d2651a57855f",
+            "1bc2deeb7752f4ce5d39f0e874945b18657c41bc07a6241be3bbcc54960382cb",
+            "b1914d07c680d548ac6f05469f61fbae946b575d7ed3b11ae8fad58e2ca2e44f",
+            "8fbeb65d7e44cf312137bb4cd4e371afd478b68ac33eb1d1b93bf6ea7b01d16f",
+            "df7275db839317d2ffde2c0382b3e8a2642e48ddc7250fdee3a54f04d7555889",
+            "1279fef4d020187eb4703e427327e7012de5953689c39a6644860d8080b85467",
+            "e86b7e6b9c6c692c3e67b4cbeefe1a302f198213823bfe1d56ede9c48a730b77",
+            "ad0bd77b8d63e9b9b9f592d9cba827f7975b5752d1be93e8f137d429198200b8",
+            "fcbc96133d173f1cccb328b00fdea299ffd73e53086362e1711866f8b782666a",
+            "d3d1594a01492c411fd3b539231426bedd0ef3c27abd224941886e7d739358ef",
+            "fa89542904e0f588aeb0d8504f698a5c1e0af2b510d0001393f64f5b37e9becb",
+        ],
+    ),
+    (
+        "commonware-backward",
+        [
+            "13c6a7b85fcb0443c1d31dafe22561aac714fbaa99d3b9a56474d8dda0c9aee0",
+            "ea0e2cb729f7d833cff1ffc444ccbf2aa9857ca928384b090da1d8a500b9ee5e",
+            "e16725edf5174c8f12d5be87c50b157c571a220bebcaa93a1c59fef649606f2f",
+            "48dba885464c82b6a215ee10e3f87b68aba8476e2612e6de8df0ffa8268bc943",
+            "13311526cd27b895a88e15de06d1e5ab2c2d9777d72f8123f481c0a424451e32",
+            "0a6dcadb2c8ec717a24d34c08ce5686ed52d6c2cfa42c3ba03a9a1137c824d45",
+            "498555c0d2a402fb8fd60a856533e2fde94d75a5dcf90fb443cb7cca0fde115d",
+            "741828f045423de1007abec3d238bdbda84eecb1698c46bb78f5d9bff0ef59d5",
+            "e53a2911ed092282db81a5e40c5f650b2b52baa28afad912662f2d6d7b3c59b3",
+            "61d752b316638f983d1a4dd734a5d6a7b3ed05b518947ce3480a2aaec6f511b9",
+            "abfa0b48d68642a429d33f05e6483cd72736c69d1511126bd9a2ecdc9ab79316",
+            "a0f4134ac227be87162f215b39847cb460173696b53c33bd6e6df032095c9f3d",
+        ],
+    ),
+];
+
+/// commonware-storage's `Proof::digests` (`proof(&hasher, loc, 0)`) of two locations of the
+/// 11-leaf MMR: ForwardFold location 4 `[prefix fold (none), peaks after, siblings]`,
+/// BackwardFold location 7 `[peaks before (none), suffix fold, siblings]`.
+const COMMONWARE_PROOFS: [(&str, u64, &[&str]); 2] = [
+    (
+        "commonware-forward",
+        4,
+        &[
+            "ce6f24af7f41ae9fabb25580a7415f6507a52f4ef9003d9043bf34b7099b6a82",
+            "5bd4e595f5a2c4d1cc369613a2694676c3f0ffdd079e775877a18565c378818b",
+            "0ef74ed75bd51c5137cc76a1c5c5decffdb09f876460416eccfbd57d794e0001",
+            "cc89ba04cdcdaf35dd58f81247fca1d2cd117323f90afacf775d31325f4a9860",
+            "07b775c0cfa90b2caffe626b7f10e8a1c924e1d311754fc4190c393a890b31c4",
+        ],
+    ),
+    (
+        "commonware-backward",
+        7,
+        &[
+            "66b87bd803f463ce34f316793b7699f9f5a57dac10465da1b4b5eb263362a3d3",
+            "0ef74ed75bd51c5137cc76a1c5c5decffdb09f876460416eccfbd57d794e0001",
+            "bb5eb4de1abcdd5579c9648fe1fe3231212bd752d0ae52a40ed3172fabe8032b",
+            "84526e4364bf2ede4e3e7d54fadaa1d74c2a969743746a5ba438cf5ab7c5ca5d",
+        ],
+    ),
+];
+
+fn commonware_on(name: &str, db: &mut dyn ProofDb) {
+    let (_, roots) = COMMONWARE_ROOTS.iter().find(|(n, _)| *n == name).unwrap();
+    let mut got = vec![db.root(At::Current).unwrap().hash.to_hex()];
+    for i in 0..11u8 {
+        db.append(&[i], 0).unwrap();
+        got.push(db.root(At::Current).unwrap().hash.to_hex());
+    }
+    assert_eq!(got, roots.map(String::from).to_vec(), "{name}: roots");
+    // D13 holds what commonware's proof holds: the mountain siblings (commonware: in
+    // increasing position) and the bagging part (ForwardFold: in D13's order; BackwardFold:
+    // reversed).
+    let (_, loc, digests) = COMMONWARE_PROOFS.iter().find(|(n, ..)| *n == name).unwrap();
+    let proof = db.prove(At::Current, *loc).unwrap();
+    let nodes: Vec<String> = (0..db.size())
+        .map(|p| db.node(At::Current, p).unwrap().hash.to_hex())
+        .collect();
+    let mountain = 3; // leaves 4 and 7 sit in the 8-leaf mountain
+    let (siblings, bag) = proof.path.split_at(mountain);
+    let mut sibling_positions: Vec<usize> = siblings
+        .iter()
+        .map(|s| {
+            nodes
+                .iter()
+                .position(|h| *h == s.node.hash.to_hex())
+                .unwrap()
+        })
+        .collect();
+    sibling_positions.sort_unstable();
+    let theirs_siblings: Vec<String> = sibling_positions
+        .iter()
+        .map(|&p| nodes[p].clone())
+        .collect();
+    let mut bag: Vec<String> = bag.iter().map(|s| s.node.hash.to_hex()).collect();
+    if name == "commonware-backward" {
+        bag.reverse();
+    }
+    let want: Vec<String> = digests.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        [bag, theirs_siblings].concat(),
+        want,
+        "{name}: proof of {loc}"
+    );
+}
+
+#[test]
+fn the_commonware_profiles_reproduce_commonware_storage_on_both_implementations() {
+    for name in ["commonware-forward", "commonware-backward"] {
+        assert!(shipped().contains(&name), "{:?}", shipped());
+        let p = profiles::by_name(name).unwrap();
+        commonware_on(name, &mut Reference::new(p, Config::default()));
+        commonware_on(name, &mut Optimized::with_profile(p, Config::default()));
+    }
+}
+
+/// checkpointed-local-log 0.7.0 (PyPI, `cll/checkpoint/core.py`), run on leaf i with body
+/// digest the 32 bytes i (`add_leaf(leaf_hash(body))`): the root after 11 leaves, and
+/// `inclusion_proof` of leaf 0 (`witness`, `peaks_left` (none), `peaks_right`).
+const CLL_ROOT_11: &str = "ef22107fc9a598b89ca8ac5ae35d5ba19359a8abb3f17c3311828059a353534d";
+const CLL_PROOF_0: [&str; 5] = [
+    "dcffe786ded16d283c663846ad0c4ff26558fccde36ca9d30b2ea19eade9fc0e",
+    "721e7817f255082e091a4051007ba971c95bc1d368d55783f616018d59010c0c",
+    "788f57109a68ab2afd623701b9b400204b1d1e87bb5a9346c4090842d02952a3",
+    "a3f28fd4b14c42278731bdf44835e6c01a99d532919cba172e66c71f31fa8962",
+    "572383880e23274ccc61701636519d99fed9c46233b0a60559b121d0fca8b5dc",
+];
+
+fn cll_on(db: &mut dyn ProofDb) {
+    for i in 0..11u8 {
+        db.append(&[i; 32], 0).unwrap();
+    }
+    assert_eq!(db.root(At::Current).unwrap().hash.to_hex(), CLL_ROOT_11);
+    // Per-peak (D13): the witness, then each right peak on its own, two of them here.
+    let proof = db.prove(At::Current, 0).unwrap();
+    let got: Vec<String> = proof.path.iter().map(|s| s.node.hash.to_hex()).collect();
+    assert_eq!(got, CLL_PROOF_0.map(String::from).to_vec());
+    let sides: Vec<mmr_spec::Side> = proof.path.iter().map(|s| s.side).collect();
+    assert_eq!(sides, [mmr_spec::Side::Right; 5]);
+    let root = db.root(At::Current).unwrap();
+    db.verify(&root, &proof, &[0; 32], 0).unwrap();
+    // The bagged shape's proof (the right peaks as one bag) is refused: D14 rule 4.
+    let mut bagged = proof.clone();
+    bagged.path.pop();
+    assert_eq!(
+        db.verify(&root, &bagged, &[0; 32], 0).unwrap_err().kind(),
+        mmr_spec::ErrorKind::PathLength
+    );
+}
+
+#[test]
+fn the_cll_profile_reproduces_checkpointed_local_log_per_peak_proofs_on_both_implementations() {
+    assert!(shipped().contains(&"cll-sha256"), "{:?}", shipped());
+    let p = profiles::by_name("cll-sha256").unwrap();
+    assert_eq!(p.proof_shape(), mmr_spec::ProofShape::PerPeak);
+    cll_on(&mut Reference::new(p, Config::default()));
+    cll_on(&mut Optimized::with_profile(p, Config::default()));
+}
+
 #[test]
 fn malformed_profile_files_name_the_place() {
     let good = builtin_file("grin");
@@ -238,8 +403,13 @@ fn malformed_profile_files_name_the_place() {
     );
     assert!(err(&format!("{good}colour: blue\n")).contains("unknown key \"colour\""));
     assert!(err(&good.replace("values: false", "values: 3")).contains("values is true or false"));
-    assert!(err(&good.replace("bag: [", "root: [")).contains("take a `bag` template, not `root`"));
+    assert!(err(&good.replace("bag: [", "root: [")).contains("need a `bag` template"));
     assert!(err("profile: x\n").contains("`hash` is required"));
+    assert!(err(&format!("{good}proof: sideways\n")).contains("is not one of bagged, per-peak"));
+    assert!(
+        err(&good.replace("empty_root: zero", "empty_root: template"))
+            .contains("needs a `root` template")
+    );
     // A name that is taken cannot be registered again.
     let dir = std::env::temp_dir().join(format!("mmr-profile-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

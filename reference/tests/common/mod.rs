@@ -37,6 +37,11 @@ pub const FOLD_RIGHT: TestProfile = TestProfile {
     empty: Some(Hash([0; 32])),
     fast: false,
 };
+pub const FOLD_LEFT: TestProfile = TestProfile {
+    bagging: Bagging::FoldLeft,
+    empty: Some(Hash([0; 32])),
+    fast: false,
+};
 pub const PEAK_TREE: TestProfile = TestProfile {
     bagging: Bagging::PeakTree,
     empty: Some(Hash([0; 32])),
@@ -169,7 +174,7 @@ pub fn fast_shapes() -> Vec<&'static dyn Profile> {
 
 /// Every profile shape the tests run the generic algorithms under.
 pub fn all_shapes() -> Vec<&'static dyn Profile> {
-    vec![&DEFAULT, &FOLD_RIGHT, &PEAK_TREE]
+    vec![&DEFAULT, &FOLD_RIGHT, &PEAK_TREE, &FOLD_LEFT]
 }
 
 /// Leaf data of the examples: the single byte i (SPEC.md D11's second example), or the
@@ -336,6 +341,13 @@ impl Model {
                 let mut acc = *peaks.last().unwrap();
                 for q in peaks[..peaks.len() - 1].iter().rev() {
                     acc = bag(q, &acc);
+                }
+                acc
+            }
+            Bagging::FoldLeft => {
+                let mut acc = peaks[0];
+                for q in &peaks[1..] {
+                    acc = bag(&acc, q);
                 }
                 acc
             }

@@ -12,7 +12,7 @@
 use crate::profiles::grin::fold_right;
 use crate::profiles::minima::put_mini_number;
 use crate::profiles::mweb::compact_size;
-use crate::{Bagging, Hash, Node, Profile};
+use crate::{Bagging, Hash, Node, Profile, ProofShape};
 use core::fmt;
 
 /// The hash functions a declared profile may use: all 32-byte digests.
@@ -109,6 +109,8 @@ pub enum Int {
     Height,
     /// The MMR size (bagging and root templates).
     Size,
+    /// The leaf count of the MMR size (root templates; commonware-storage's `leaves`).
+    Leaves,
     /// The leaf's value.
     Value,
     /// The children's (or bagged nodes') value sum.
@@ -127,11 +129,12 @@ pub enum Int {
 
 impl Int {
     /// Every integer, with the name profile files use.
-    pub const ALL: [(Int, &'static str); 11] = [
+    pub const ALL: [(Int, &'static str); 12] = [
         (Int::Pos, "pos"),
         (Int::PosPlusOne, "pos-plus-one"),
         (Int::Height, "height"),
         (Int::Size, "size"),
+        (Int::Leaves, "leaves"),
         (Int::Value, "value"),
         (Int::Sum, "sum"),
         (Int::Total, "total"),
@@ -178,6 +181,9 @@ pub enum Field {
     Peaks(Vec<Field>),
     /// The hash of the peak being written (inside `peaks`).
     Peak,
+    /// The hash of the node the bagging produced (root template of a non-flat profile);
+    /// nothing for the empty MMR (D11, templated empty root).
+    Folded,
 }
 
 /// What a template hashes; it decides which fields are defined.
@@ -191,6 +197,8 @@ pub enum Kind {
     Bag,
     /// The flat root commitment (D11).
     Root,
+    /// The root template around the bagged peaks of a non-flat profile (D11).
+    Wrap,
     /// Inside the `peaks` field of a root template.
     EachPeak,
 }
@@ -201,7 +209,7 @@ impl Kind {
             Kind::Leaf => "leaf",
             Kind::Parent => "parent",
             Kind::Bag => "bag",
-            Kind::Root => "root",
+            Kind::Root | Kind::Wrap => "root",
             Kind::EachPeak => "root.peaks",
         }
     }
@@ -227,7 +235,9 @@ impl Kind {
                 matches!(i, I::Size | I::Sum | I::LeftValue | I::RightValue)
             }
             (Kind::Root, Field::Peaks(_)) => true,
-            (Kind::Root, Field::Int(i, _)) => matches!(i, I::Size | I::Total),
+            (Kind::Root, Field::Int(i, _)) => matches!(i, I::Size | I::Leaves | I::Total),
+            (Kind::Wrap, Field::Folded) => true,
+            (Kind::Wrap, Field::Int(i, _)) => matches!(i, I::Size | I::Leaves | I::Total),
             (Kind::EachPeak, Field::Peak) => true,
             (Kind::EachPeak, Field::Int(i, _)) => matches!(i, I::PeakValue),
             _ => false,
@@ -248,6 +258,9 @@ pub enum EmptyRoot {
     Undefined,
     /// The flat root template over no peaks (flat profiles only).
     Commit,
+    /// The root template around the bagged peaks applied to an empty fold: its `folded`
+    /// field writes nothing (non-flat profiles with a `root` template; commonware-storage).
+    Template,
 }
 
 /// Why a declared profile was refused.
@@ -272,8 +285,11 @@ pub struct Declared {
     parent: Template,
     bagging: Bagging,
     bag: Template,
-    root: Template,
+    /// Flat: the root commitment; the others: the root template around the bagged peaks,
+    /// if any (D11).
+    root: Option<Template>,
     empty_root: EmptyRoot,
+    proof: ProofShape,
 }
 
 /// The parts of a declared profile, as a profile file gives them.
@@ -291,12 +307,15 @@ pub struct Parts {
     pub parent: Template,
     /// The bagging shape.
     pub bagging: Bagging,
-    /// The bagging step (fold-right and peak-tree baggings).
+    /// The bagging step (fold-right, fold-left and peak-tree baggings).
     pub bag: Option<Template>,
-    /// The root commitment (flat bagging).
+    /// The root commitment (flat bagging), or the optional root template around the bagged
+    /// peaks (the other baggings).
     pub root: Option<Template>,
     /// The root of the empty MMR.
     pub empty_root: EmptyRoot,
+    /// How a coin proof lists the other peaks (D13).
+    pub proof: ProofShape,
 }
 
 fn check(t: &Template, kind: Kind, values: bool) -> Result<(), DeclError> {
@@ -336,7 +355,30 @@ fn field_name(f: &Field) -> String {
         Field::Right => "right".into(),
         Field::Peaks(_) => "peaks".into(),
         Field::Peak => "peak".into(),
+        Field::Folded => "folded".into(),
     }
+}
+
+/// The leaf count of an MMR of valid `size` (D4: the size after n leaves is
+/// `2n - popcount(n)`), for the `leaves` field: the mountains of the size, largest first,
+/// each of height h holding 2^h leaves. Some count for an invalid size (the remainder
+/// ignored): a verifier rejects such sizes before any root is computed (D14 rule 1).
+fn leaves_of(size: u64) -> u64 {
+    let mut rest = size;
+    let mut leaves = 0u64;
+    for h in (0..64u32).rev() {
+        // A mountain of height h has 2^(h+1) - 1 nodes; h = 63 gives u64::MAX.
+        let nodes = if h == 63 {
+            u64::MAX
+        } else {
+            (1u64 << (h + 1)) - 1
+        };
+        if rest >= nodes {
+            rest -= nodes;
+            leaves |= 1u64 << h;
+        }
+    }
+    leaves
 }
 
 /// The height of the node at `pos` (D2), for the `height` field; 0 outside the domain.
@@ -366,6 +408,7 @@ struct Env<'a> {
     right: Option<&'a Node>,
     peaks: &'a [Node],
     peak: Option<&'a Node>,
+    folded: Option<&'a Node>,
 }
 
 impl Env<'_> {
@@ -375,6 +418,7 @@ impl Env<'_> {
             Int::PosPlusOne => self.pos.wrapping_add(1),
             Int::Height => height_of(self.pos),
             Int::Size => self.size,
+            Int::Leaves => leaves_of(self.size),
             Int::Value => self.value,
             Int::Sum => self.sum,
             Int::Total => self.total,
@@ -399,6 +443,11 @@ impl Env<'_> {
                 }
                 Field::Peak => {
                     out.extend_from_slice(self.peak.map_or(&[0; 32], |n| n.hash.as_bytes()))
+                }
+                Field::Folded => {
+                    if let Some(n) = self.folded {
+                        out.extend_from_slice(n.hash.as_bytes());
+                    }
                 }
                 Field::Peaks(inner) => {
                     for p in self.peaks {
@@ -442,24 +491,39 @@ impl Declared {
                     .root
                     .ok_or_else(|| DeclError("bagging flat needs a `root` template".into()))?;
                 check(&root, Kind::Root, p.values)?;
-                (Template(vec![]), root)
-            }
-            Bagging::FoldRight | Bagging::PeakTree => {
-                if p.root.is_some() {
+                if p.empty_root == EmptyRoot::Template {
                     return Err(DeclError(
-                        "bagging fold-right and peak-tree take a `bag` template, not `root`".into(),
+                        "empty_root template needs a bagging other than flat (use commit)".into(),
                     ));
                 }
+                (Template(vec![]), Some(root))
+            }
+            Bagging::FoldRight | Bagging::FoldLeft | Bagging::PeakTree => {
                 let bag = p.bag.ok_or_else(|| {
-                    DeclError("bagging fold-right and peak-tree need a `bag` template".into())
+                    DeclError(
+                        "bagging fold-right, fold-left and peak-tree need a `bag` template".into(),
+                    )
                 })?;
                 check(&bag, Kind::Bag, p.values)?;
-                if p.empty_root == EmptyRoot::Commit {
-                    return Err(DeclError(
-                        "empty_root commit needs bagging flat (use zero or none)".into(),
-                    ));
+                if let Some(root) = &p.root {
+                    check(root, Kind::Wrap, p.values)?;
                 }
-                (bag, Template(vec![]))
+                match p.empty_root {
+                    EmptyRoot::Commit => {
+                        return Err(DeclError(
+                            "empty_root commit needs bagging flat (use zero, none or template)"
+                                .into(),
+                        ));
+                    }
+                    EmptyRoot::Template if p.root.is_none() => {
+                        return Err(DeclError(
+                            "empty_root template needs a `root` template around the bagged peaks"
+                                .into(),
+                        ));
+                    }
+                    _ => {}
+                }
+                (bag, p.root)
             }
         };
         Ok(Declared {
@@ -472,6 +536,7 @@ impl Declared {
             bag,
             root,
             empty_root: p.empty_root,
+            proof: p.proof,
         })
     }
 
@@ -550,8 +615,11 @@ impl Profile for Declared {
             })
             .unwrap_or(Hash::ZERO);
         }
+        let Some(root) = &self.root else {
+            return Hash::ZERO; // unreachable: Declared::new demands it for flat
+        };
         self.digest(
-            &self.root,
+            root,
             &Env {
                 size,
                 total,
@@ -566,7 +634,28 @@ impl Profile for Declared {
             EmptyRoot::Zero => Some(Hash::ZERO),
             EmptyRoot::Undefined => None,
             EmptyRoot::Commit => Some(self.commit_hash(0, 0, &[])),
+            EmptyRoot::Template => self.root.as_ref().map(|t| self.digest(t, &Env::default())),
         }
+    }
+
+    fn proof_shape(&self) -> ProofShape {
+        self.proof
+    }
+
+    fn wrap_root(&self, size: u64, folded: &Node) -> Option<Hash> {
+        if self.bagging == Bagging::Flat {
+            return None;
+        }
+        let t = self.root.as_ref()?;
+        Some(self.digest(
+            t,
+            &Env {
+                size,
+                total: folded.value,
+                folded: Some(folded),
+                ..Env::default()
+            },
+        ))
     }
 }
 
@@ -585,6 +674,72 @@ mod tests {
         assert_eq!(height_of(u64::MAX), 0);
     }
 
+    #[test]
+    fn leaves_of_inverts_d4() {
+        // Against the index crate's closed form (2n - popcount(n)), a dev-dependency.
+        for n in 0..5000u64 {
+            let size = mmr_index::size_for_leaves(n).unwrap();
+            assert_eq!(leaves_of(size), n, "size {size}");
+        }
+        let top = (1u64 << 62) + 12_345;
+        assert_eq!(leaves_of(mmr_index::size_for_leaves(top).unwrap()), top);
+    }
+
+    #[test]
+    fn root_templates_are_checked() {
+        // A root template around the bagged peaks: folded, leaves, size allowed.
+        let mut p = parts();
+        p.bagging = Bagging::FoldLeft;
+        p.root = Some(Template(vec![
+            Field::Bytes(vec![0, 0]),
+            Field::Int(Int::Leaves, IntEnc::U64Be),
+            Field::Folded,
+        ]));
+        p.empty_root = EmptyRoot::Template;
+        let d = Declared::new(p.clone()).unwrap();
+        // Empty root: the template without the fold, hashed once (SHA-256 of ten bytes).
+        let mut pre = vec![0u8, 0];
+        pre.extend_from_slice(&0u64.to_be_bytes());
+        assert_eq!(d.empty_root(), Some(HashFn::Sha256.digest(&pre)));
+        // Around a fold: the leaf count of size 4 is 3.
+        let f = Node::new(Hash([7; 32]), 0);
+        let mut pre = vec![0u8, 0];
+        pre.extend_from_slice(&3u64.to_be_bytes());
+        pre.extend_from_slice(&[7; 32]);
+        assert_eq!(d.wrap_root(4, &f), Some(HashFn::Sha256.digest(&pre)));
+        // `folded` belongs to root templates only; `peaks` to flat ones only.
+        let mut q = p.clone();
+        q.bag = Some(Template(vec![Field::Folded]));
+        assert_eq!(
+            Declared::new(q).unwrap_err().0,
+            "template bag: field 1 (folded) is not defined there"
+        );
+        let mut q = p.clone();
+        q.root = Some(Template(vec![Field::Peaks(vec![Field::Peak])]));
+        assert!(
+            Declared::new(q)
+                .unwrap_err()
+                .0
+                .contains("(peaks) is not defined")
+        );
+        // `empty_root: template` needs a root template, and a non-flat bagging.
+        let mut q = p.clone();
+        q.root = None;
+        assert!(
+            Declared::new(q)
+                .unwrap_err()
+                .0
+                .contains("needs a `root` template")
+        );
+        let mut q = p;
+        q.bagging = Bagging::Flat;
+        q.bag = None;
+        q.root = Some(Template(vec![Field::Int(Int::Size, IntEnc::U64Be)]));
+        assert!(Declared::new(q).unwrap_err().0.contains("other than flat"));
+        // Without a root template the bagged node is the root.
+        assert_eq!(Declared::new(parts()).unwrap().wrap_root(4, &f), None);
+    }
+
     fn parts() -> Parts {
         Parts {
             name: "t".into(),
@@ -600,6 +755,7 @@ mod tests {
             bag: Some(Template(vec![Field::Right, Field::Left])),
             root: None,
             empty_root: EmptyRoot::Zero,
+            proof: ProofShape::Bagged,
         }
     }
 

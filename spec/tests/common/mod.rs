@@ -72,7 +72,14 @@ impl<'p> Mmr<'p> {
                 for p in peaks.iter().rev().skip(1) {
                     acc = bag_node(self.profile, size, p, &acc)?;
                 }
-                Ok(acc)
+                Ok(self.wrap(size, acc))
+            }
+            Bagging::FoldLeft => {
+                let mut acc = peaks[0];
+                for p in &peaks[1..] {
+                    acc = bag_node(self.profile, size, &acc, p)?;
+                }
+                Ok(self.wrap(size, acc))
             }
             Bagging::PeakTree => {
                 let mut level = peaks;
@@ -91,8 +98,16 @@ impl<'p> Mmr<'p> {
                     }
                     level = stack.into_iter().map(|(_, n)| n).collect();
                 }
-                Ok(level[0])
+                Ok(self.wrap(size, level[0]))
             }
+        }
+    }
+
+    /// The root template around the bagged peaks, where the profile has one (D11).
+    fn wrap(&self, size: u64, folded: Node) -> Node {
+        match self.profile.wrap_root(size, &folded) {
+            Some(h) => Node::new(h, folded.value),
+            None => folded,
         }
     }
 }

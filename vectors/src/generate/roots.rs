@@ -345,6 +345,10 @@ pub(super) fn published(c: &mut Cases) -> Result<(), String> {
                 Some("datatrails/go-datatrails-merklelog mmr/draft_kat39_test.go (KAT39Nodes) at 29710b0f4ada0c0b1e23e253c5f3ee910bb75af1; checkpointed-local-log 0.7.0 (PyPI) cll/checkpoint/core.py root_from_peaks; vectors/tests/profiles.rs"),
             );
         }
+        "cll-sha256" => cll_published(c)?,
+        name @ ("commonware-forward" | "commonware-backward") => {
+            commonware_published(c, name == "commonware-forward")?;
+        }
         "minima" => {
             // Script addresses of Minima v1.0.45 as one-leaf MMR roots: the leaf is the
             // MiniString stream of the script with value 0 (spec/tests/published_minima.rs).
@@ -495,6 +499,351 @@ pub(super) fn mweb_published_layouts(c: &mut Cases) -> Result<(), String> {
         "D21, D22: 50 leaves of which 2, 9, 26, 27 and 30..50 stay unspent; compaction drops 34 positions, and the prune list (100 bits, MSB-first) is the compact bitset MWEB's BuildCompactBitSet test asserts: 1100000111111000001100111111000111111111111110110000011 followed by zeros.",
         &[],
         Some("litecoin-project/litecoin src/libmw/test/tests/mmr/Test_MMRUtil.cpp (BuildCompactBitSet); ltc-mweb/litecoin same path (mmr::MMRUtil::BuildCompactBitSet); spec/tests/published_mweb.rs"),
+    );
+    Ok(())
+}
+
+/// The roots and single-element proofs commonware-storage 2026.10.0 computes for 0..=11
+/// leaves with element i the byte i (its `mmr::mem::Mmr`, `Standard<Sha256>` hasher,
+/// `root(hasher, 0)` and `proof(hasher, loc, 0)`, printed by a program making the calls
+/// vectors/adapters/commonware makes; vectors/tests/profiles.rs checks them too),
+/// ForwardFold then BackwardFold.
+const COMMONWARE_ROOTS: [[&str; 12]; 2] = [
+    [
+        "01d448afd928065458cf670b60f5a594d735af0172c8d67f22a81680132681ca",
+        "ea4b3e0c6c215ba404fe4fe4634bde61cc1cfb80c030953f2619d2651a57855f",
+        "1bc2deeb7752f4ce5d39f0e874945b18657c41bc07a6241be3bbcc54960382cb",
+        "b1914d07c680d548ac6f05469f61fbae946b575d7ed3b11ae8fad58e2ca2e44f",
+        "8fbeb65d7e44cf312137bb4cd4e371afd478b68ac33eb1d1b93bf6ea7b01d16f",
+        "df7275db839317d2ffde2c0382b3e8a2642e48ddc7250fdee3a54f04d7555889",
+        "1279fef4d020187eb4703e427327e7012de5953689c39a6644860d8080b85467",
+        "e86b7e6b9c6c692c3e67b4cbeefe1a302f198213823bfe1d56ede9c48a730b77",
+        "ad0bd77b8d63e9b9b9f592d9cba827f7975b5752d1be93e8f137d429198200b8",
+        "fcbc96133d173f1cccb328b00fdea299ffd73e53086362e1711866f8b782666a",
+        "d3d1594a01492c411fd3b539231426bedd0ef3c27abd224941886e7d739358ef",
+        "fa89542904e0f588aeb0d8504f698a5c1e0af2b510d0001393f64f5b37e9becb",
+    ],
+    [
+        "13c6a7b85fcb0443c1d31dafe22561aac714fbaa99d3b9a56474d8dda0c9aee0",
+        "ea0e2cb729f7d833cff1ffc444ccbf2aa9857ca928384b090da1d8a500b9ee5e",
+        "e16725edf5174c8f12d5be87c50b157c571a220bebcaa93a1c59fef649606f2f",
+        "48dba885464c82b6a215ee10e3f87b68aba8476e2612e6de8df0ffa8268bc943",
+        "13311526cd27b895a88e15de06d1e5ab2c2d9777d72f8123f481c0a424451e32",
+        "0a6dcadb2c8ec717a24d34c08ce5686ed52d6c2cfa42c3ba03a9a1137c824d45",
+        "498555c0d2a402fb8fd60a856533e2fde94d75a5dcf90fb443cb7cca0fde115d",
+        "741828f045423de1007abec3d238bdbda84eecb1698c46bb78f5d9bff0ef59d5",
+        "e53a2911ed092282db81a5e40c5f650b2b52baa28afad912662f2d6d7b3c59b3",
+        "61d752b316638f983d1a4dd734a5d6a7b3ed05b518947ce3480a2aaec6f511b9",
+        "abfa0b48d68642a429d33f05e6483cd72736c69d1511126bd9a2ecdc9ab79316",
+        "a0f4134ac227be87162f215b39847cb460173696b53c33bd6e6df032095c9f3d",
+    ],
+];
+
+/// commonware-storage's `Proof::digests` for three locations of the 11-leaf MMR (size 19):
+/// ForwardFold `[prefix fold?, peaks after..., siblings]`, BackwardFold
+/// `[peaks before..., suffix fold?, siblings]`, the siblings in left-first DFS order, i.e. in
+/// increasing position (src/merkle/proof.rs, `Blueprint::build_proof`, `collect_siblings`), each with the height of the leaf's mountain (peaks of heights
+/// 3, 1 and 0).
+const COMMONWARE_PROOFS: [[(u64, usize, &[&str]); 3]; 2] = [
+    [
+        (
+            0,
+            3,
+            &[
+                "ce6f24af7f41ae9fabb25580a7415f6507a52f4ef9003d9043bf34b7099b6a82",
+                "5bd4e595f5a2c4d1cc369613a2694676c3f0ffdd079e775877a18565c378818b",
+                "bd87b2cda99df5b642ac9c0a97d3bc76f9921e2cce16058faa44bc954dbb065f",
+                "62b2b045850953fc945d54f673e36a4746ba61d42a1a9754cba8ad1bb1b2d2c4",
+                "715affd543f56423f1da394fdc04a83804ca6dd2122811d4bec05684230ea9f6",
+            ],
+        ),
+        (
+            4,
+            3,
+            &[
+                "ce6f24af7f41ae9fabb25580a7415f6507a52f4ef9003d9043bf34b7099b6a82",
+                "5bd4e595f5a2c4d1cc369613a2694676c3f0ffdd079e775877a18565c378818b",
+                "0ef74ed75bd51c5137cc76a1c5c5decffdb09f876460416eccfbd57d794e0001",
+                "cc89ba04cdcdaf35dd58f81247fca1d2cd117323f90afacf775d31325f4a9860",
+                "07b775c0cfa90b2caffe626b7f10e8a1c924e1d311754fc4190c393a890b31c4",
+            ],
+        ),
+        (
+            8,
+            1,
+            &[
+                "fe7fa122d6eaeabee97b5d966dd3ffcec1ec680cfa9eefe7aea41188068ecd74",
+                "5bd4e595f5a2c4d1cc369613a2694676c3f0ffdd079e775877a18565c378818b",
+                "b055bfe50826f23f7e58da5a75172d6672362cb9341cb1556827c34a6aaa17da",
+            ],
+        ),
+    ],
+    [
+        (
+            0,
+            3,
+            &[
+                "66b87bd803f463ce34f316793b7699f9f5a57dac10465da1b4b5eb263362a3d3",
+                "bd87b2cda99df5b642ac9c0a97d3bc76f9921e2cce16058faa44bc954dbb065f",
+                "62b2b045850953fc945d54f673e36a4746ba61d42a1a9754cba8ad1bb1b2d2c4",
+                "715affd543f56423f1da394fdc04a83804ca6dd2122811d4bec05684230ea9f6",
+            ],
+        ),
+        (
+            7,
+            3,
+            &[
+                "66b87bd803f463ce34f316793b7699f9f5a57dac10465da1b4b5eb263362a3d3",
+                "0ef74ed75bd51c5137cc76a1c5c5decffdb09f876460416eccfbd57d794e0001",
+                "bb5eb4de1abcdd5579c9648fe1fe3231212bd752d0ae52a40ed3172fabe8032b",
+                "84526e4364bf2ede4e3e7d54fadaa1d74c2a969743746a5ba438cf5ab7c5ca5d",
+            ],
+        ),
+        (
+            10,
+            0,
+            &[
+                "fe7fa122d6eaeabee97b5d966dd3ffcec1ec680cfa9eefe7aea41188068ecd74",
+                "ce6f24af7f41ae9fabb25580a7415f6507a52f4ef9003d9043bf34b7099b6a82",
+            ],
+        ),
+    ],
+];
+
+/// D13 from commonware's layout, without loss: its siblings, in increasing position, are
+/// the left-side siblings top down, then the right-side ones bottom up, so the mountain part
+/// (bottom up) takes them back in that split; the bagging part is its peak digests in order
+/// (ForwardFold: the prefix fold, then the peaks after) or reversed (BackwardFold: the suffix
+/// fold, then the peaks before, nearest first). The sides are those D13 prescribes, taken
+/// from `ours`; a digest count that does not fit is an error.
+pub(crate) fn commonware_to_d13(
+    ours: &Proof,
+    mountain: usize,
+    digests: &[&str],
+    forward: bool,
+) -> Result<Proof, String> {
+    if digests.len() != ours.path.len() || mountain > digests.len() {
+        return Err(format!(
+            "commonware proof of {} digests for a D13 path of {}",
+            digests.len(),
+            ours.path.len()
+        ));
+    }
+    let (bag, siblings) = digests.split_at(digests.len() - mountain);
+    let sides = ours.path.iter().take(mountain).map(|s| s.side);
+    let lefts = sides.clone().filter(|s| *s == mmr_spec::Side::Left).count();
+    let (mut left_top_down, mut right_bottom_up) =
+        (siblings[..lefts].iter().rev(), siblings[lefts..].iter());
+    let mut order: Vec<&str> = Vec::with_capacity(digests.len());
+    for side in sides {
+        let next = match side {
+            mmr_spec::Side::Left => left_top_down.next(),
+            mmr_spec::Side::Right => right_bottom_up.next(),
+        };
+        order.extend(next.copied());
+    }
+    if forward {
+        order.extend(bag.iter().copied());
+    } else {
+        order.extend(bag.iter().rev().copied());
+    }
+    let mut path = Vec::with_capacity(order.len());
+    for (step, hex) in ours.path.iter().zip(order) {
+        let hash = Hash::from_hex(hex).map_err(|e| format!("commonware digest {hex}: {e}"))?;
+        path.push(mmr_spec::Step {
+            side: step.side,
+            node: Node::new(hash, 0),
+        });
+    }
+    Ok(Proof {
+        size: ours.size,
+        pos: ours.pos,
+        path,
+    })
+}
+
+fn commonware_published(c: &mut Cases, forward: bool) -> Result<(), String> {
+    let which = usize::from(!forward);
+    let name = if forward {
+        "ForwardFold"
+    } else {
+        "BackwardFold"
+    };
+    let src = "commonware-storage 2026.10.0 (crates.io) merkle::mmr::mem::Mmr with Standard<Sha256>, run by vectors/adapters/commonware; src/merkle/hasher.rs root_with_folded_peaks, src/merkle/proof.rs Blueprint::build_proof; vectors/tests/profiles.rs";
+    let mut b = c.session();
+    let got = b.root(At::Current).hash.to_hex();
+    if got != COMMONWARE_ROOTS[which][0] {
+        return Err(format!(
+            "published commonware {name} empty root: the reference gives {got}"
+        ));
+    }
+    b.state(cur());
+    for i in 0..11u64 {
+        b.append(&[i as u8], 0);
+        let got = b.root(At::Current).hash.to_hex();
+        let want = COMMONWARE_ROOTS[which][i as usize + 1];
+        if got != want {
+            return Err(format!(
+                "published commonware {name} root after {} leaves: the reference gives {got}, commonware {want}",
+                i + 1
+            ));
+        }
+        b.state(cur());
+    }
+    let root = b.root(At::Current);
+    for (loc, height, digests) in COMMONWARE_PROOFS[which] {
+        let ours = b.proof(At::Current, loc);
+        let theirs = commonware_to_d13(&ours, height, digests, forward)?;
+        if theirs != ours {
+            return Err(format!(
+                "published commonware {name} proof of location {loc}: the reference's D13 proof differs from commonware's digests"
+            ));
+        }
+        b.run(VOp::Prove {
+            at: cur(),
+            index: u(loc),
+        });
+        b.run(VOp::Verify {
+            root: vn(root),
+            proof: enc(&theirs),
+            data: h(&[loc as u8]),
+            value: u(0),
+        });
+    }
+    c.add_source(
+        b,
+        &format!("published-commonware-{}-11-leaves", if forward { "forward" } else { "backward" }),
+        &format!("D11 fold-{} with the root template (commonware-storage {name}): the empty root and the root after each of 11 leaves (element i the byte i) as commonware-storage computes them; the proofs of locations {} as its Proof::digests list them, converted to D13 (siblings bottom up, the bagging part in D13's order), verify.", if forward { "left" } else { "right" }, if forward { "0, 4 and 8" } else { "0, 7 and 10" }),
+        &[],
+        Some(src),
+    );
+    Ok(())
+}
+
+/// The roots checkpointed-local-log 0.7.0 (PyPI, `cll/checkpoint/core.py`) computes for
+/// 0..=11 leaves, leaf i with body digest the 32 bytes i (`add_leaf(leaf_hash(body))`, then
+/// `root_from_peaks(peaks(size))`).
+const CLL_ROOTS: [&str; 12] = [
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "7f9c9e31ac8256ca2f258583df262dbc7d6f68f2a03043d5c99a4ae5a7396ce9",
+    "8fbeb9d1df74edf91bb36ff85b158d57cfa8731075fe919f8d05e3eaa7237609",
+    "cfdd47f58628e8ab27e6a908c18af2a0be23ed94f282a903044b0667daf21213",
+    "bae8aacf16bd8161d7f8e601db4dcee37384a549fa72426a68ab082846246922",
+    "3055421d9c9039a097f0a71191c45a98ccb0bbe71a71d9af5de4cd81a81b3501",
+    "392dcf8d55d7c0b94c888ca3ef0f5443fa56832a9f46a77fcaf033f67d3a5757",
+    "04284cc613c26c24f8d563e19546be8bc8a4ced17f2f169440b946c4d0ece1e1",
+    "bf67471e1179f35b0a71fce03f633c40b3b23d279e1446ad6b2133d6b8e93dfc",
+    "09d4c3cc4866589df7eaacd892e4246d733f7ed02c7b26e3445a157e43597740",
+    "646b29167a249e246d760271ffc771efd9d23b30f812abc24036db5904f60e7a",
+    "ef22107fc9a598b89ca8ac5ae35d5ba19359a8abb3f17c3311828059a353534d",
+];
+
+/// checkpointed-local-log's `inclusion_proof` of leaves 0 and 8 of the 11-leaf MMR:
+/// (`witness` bottom up, `peaks_left`, `peaks_right`).
+type CllProof = (
+    u64,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+const CLL_PROOFS: [CllProof; 2] = [
+    (
+        0,
+        &[
+            "dcffe786ded16d283c663846ad0c4ff26558fccde36ca9d30b2ea19eade9fc0e",
+            "721e7817f255082e091a4051007ba971c95bc1d368d55783f616018d59010c0c",
+            "788f57109a68ab2afd623701b9b400204b1d1e87bb5a9346c4090842d02952a3",
+        ],
+        &[],
+        &[
+            "a3f28fd4b14c42278731bdf44835e6c01a99d532919cba172e66c71f31fa8962",
+            "572383880e23274ccc61701636519d99fed9c46233b0a60559b121d0fca8b5dc",
+        ],
+    ),
+    (
+        8,
+        &["49880d6431c9a27f2be4f15a2f46bdecca4ffba7931c63fae61f4964f231e27a"],
+        &["bf67471e1179f35b0a71fce03f633c40b3b23d279e1446ad6b2133d6b8e93dfc"],
+        &["572383880e23274ccc61701636519d99fed9c46233b0a60559b121d0fca8b5dc"],
+    ),
+];
+
+/// D13 per-peak from checkpointed-local-log's proof, without loss: the witness is the
+/// mountain part, `peaks_left` the left steps, `peaks_right` the right steps. The
+/// mountain sides are those D13 prescribes, taken from `ours`.
+fn cll_to_d13(ours: &Proof, (_, witness, left, right): &CllProof) -> Result<Proof, String> {
+    let total = witness.len() + left.len() + right.len();
+    if total != ours.path.len() {
+        return Err(format!(
+            "checkpointed-local-log proof of {total} digests for a D13 path of {}",
+            ours.path.len()
+        ));
+    }
+    let sides = ours
+        .path
+        .iter()
+        .take(witness.len())
+        .map(|s| s.side)
+        .chain(left.iter().map(|_| mmr_spec::Side::Left))
+        .chain(right.iter().map(|_| mmr_spec::Side::Right));
+    let hexes = witness.iter().chain(left.iter()).chain(right.iter());
+    let mut path = Vec::with_capacity(total);
+    for (side, hex) in sides.zip(hexes) {
+        let hash = Hash::from_hex(hex).map_err(|e| format!("cll digest {hex}: {e}"))?;
+        path.push(mmr_spec::Step {
+            side,
+            node: Node::new(hash, 0),
+        });
+    }
+    Ok(Proof {
+        size: ours.size,
+        pos: ours.pos,
+        path,
+    })
+}
+
+fn cll_published(c: &mut Cases) -> Result<(), String> {
+    let mut b = c.session();
+    b.state(cur());
+    for (i, want) in CLL_ROOTS.iter().enumerate() {
+        if i > 0 {
+            b.append(&[i as u8 - 1; 32], 0);
+            b.state(cur());
+        }
+        let got = b.root(At::Current).hash.to_hex();
+        if got != *want {
+            return Err(format!(
+                "published checkpointed-local-log root after {i} leaves: the reference gives {got}, cll {want}"
+            ));
+        }
+    }
+    let root = b.root(At::Current);
+    for theirs in &CLL_PROOFS {
+        let ours = b.proof(At::Current, theirs.0);
+        let converted = cll_to_d13(&ours, theirs)?;
+        if converted != ours {
+            return Err(format!(
+                "published checkpointed-local-log proof of leaf {}: the reference's per-peak D13 proof differs",
+                theirs.0
+            ));
+        }
+        b.run(VOp::Prove {
+            at: cur(),
+            index: u(theirs.0),
+        });
+        b.run(VOp::Verify {
+            root: vn(root),
+            proof: enc(&converted),
+            data: h(&[theirs.0 as u8; 32]),
+            value: u(0),
+        });
+    }
+    c.add_source(
+        b,
+        "published-cll-11-leaves-per-peak",
+        "D11 fold-right and D13 per-peak proofs (checkpointed-local-log): the root after each of 11 leaves (leaf i: body digest the 32 bytes i, leaf hash sha256(0x00 || body)) as checkpointed-local-log computes it; its inclusion proofs of leaves 0 (two peaks on the right) and 8 (one on each side), converted to D13 (witness, then the left peaks, then the right peaks), verify.",
+        &[],
+        Some("checkpointed-local-log 0.7.0 (PyPI) cll/checkpoint/core.py add_leaf, root_from_peaks, inclusion_proof; vectors/tests/profiles.rs"),
     );
     Ok(())
 }
