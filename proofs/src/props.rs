@@ -25,13 +25,61 @@ macro_rules! props {
 
             /// Model of D3/D4: `2n - popcount(n)`, in the double-width type.
             pub fn model_size(n: T) -> D {
-                2 * (n as D) - n.count_ones() as D
+                2 * (n as D) - ix::popcount(n) as D
             }
 
             /// `2^k` in the double-width type, `k <= W`. (Products with a power of two are
             /// written as shifts: the same value, and a much smaller circuit for Kani.)
             pub fn pow2(k: u32) -> D {
                 (1 as D) << k
+            }
+
+            /// `popcount` (the count every formula of `mmr-index` uses; under Kani a chain
+            /// of one-bit additions) is the number of set bits.
+            pub fn popcount(x: T) {
+                assert_eq!(ix::popcount(x), x.count_ones());
+            }
+
+            /// D1/D3: `position_of(n, h)` is `2n - popcount(n) + h` where that is below
+            /// `MAX_SIZE` and `n < MAX_LEAVES`, and `None` otherwise.
+            pub fn position_of(n: T, h: u32) {
+                let model = model_size(n) + h as D;
+                match ix::position_of(n, h) {
+                    None => assert!(n >= ix::MAX_LEAVES || model > <T>::MAX as D),
+                    Some(p) => {
+                        assert!(n < ix::MAX_LEAVES);
+                        assert_eq!(p as D, model);
+                    }
+                }
+            }
+
+            /// D1 is a bijection: two (leaf, height) pairs with `h <= trailing_ones(n)`
+            /// never share a position. (The lemma the callers of `decompose` rely on when
+            /// Kani replaces it by its contract.)
+            pub fn position_unique(n: T, h: u32, m: T, k: u32) {
+                if h > n.trailing_ones() || k > m.trailing_ones() {
+                    return;
+                }
+                if let (Some(a), Some(b)) = (ix::position_of(n, h), ix::position_of(m, k)) {
+                    if a == b {
+                        assert_eq!((n, h), (m, k));
+                    }
+                }
+            }
+
+            /// D1/D2/D3: `decompose` is `None` only for `MAX_SIZE`, and otherwise the
+            /// (leaf, height) pair whose position is `p`, with `h <= trailing_ones(n)`:
+            /// its Kani contract, here as a property (with `position_unique`, it says
+            /// `decompose` inverts `position_of`).
+            pub fn decompose(p: T) {
+                match ix::decompose(p) {
+                    None => assert_eq!(p, ix::MAX_SIZE),
+                    Some((n, h)) => {
+                        assert!(h <= n.trailing_ones());
+                        assert!(n < ix::MAX_LEAVES);
+                        assert_eq!(model_size(n) + h as D, p as D);
+                    }
+                }
             }
 
             /// D3: `leaf_to_pos` is `Some` exactly for `i < MAX_LEAVES`, equals
@@ -79,7 +127,7 @@ macro_rules! props {
                         assert_eq!(s as D, model_size(n));
                         assert_eq!(ix::leaves_for_size(s), Some(n));
                         assert!(ix::is_valid_size(s));
-                        assert_eq!(ix::peak_count(s), Some(n.count_ones()));
+                        assert_eq!(ix::peak_count(s), Some(ix::popcount(n)));
                     }
                 }
             }
@@ -96,7 +144,7 @@ macro_rules! props {
                         assert!(n <= ix::MAX_LEAVES);
                         assert_eq!(model_size(n), s as D);
                         assert_eq!(ix::size_for_leaves(n), Some(s));
-                        assert_eq!(ix::peak_count(s), Some(n.count_ones()));
+                        assert_eq!(ix::peak_count(s), Some(ix::popcount(n)));
                     }
                 }
             }
@@ -124,7 +172,7 @@ macro_rules! props {
                     None => assert!(!ix::is_valid_size(s)),
                     Some(c) => {
                         let n = ix::leaves_for_size(s).expect("valid");
-                        assert_eq!(c, n.count_ones());
+                        assert_eq!(c, ix::popcount(n));
                         assert!(c < W, "at most W-1 peaks (D6: 63 at width 64)");
                         assert_eq!(ix::peaks(s).expect("valid").len(), c as usize);
                     }
@@ -286,7 +334,7 @@ macro_rules! props {
                     Some((r, e)) => {
                         assert_eq!(ix::height(p), Some(r));
                         assert!((e as D) < pow2(W - 1 - r));
-                        let model = ((e as D + 1) << (r + 1)) - e.count_ones() as D - 2;
+                        let model = ((e as D + 1) << (r + 1)) - ix::popcount(e) as D - 2;
                         assert_eq!(model, p as D);
                         assert_eq!(ix::from_row_entry(r, e), Some(p));
                         if let Some(q) = ix::parent(p) {
@@ -307,7 +355,7 @@ macro_rules! props {
                     Some(p) => {
                         assert!(valid);
                         assert!(p < ix::MAX_SIZE);
-                        let model = ((e as D + 1) << (r + 1)) - e.count_ones() as D - 2;
+                        let model = ((e as D + 1) << (r + 1)) - ix::popcount(e) as D - 2;
                         assert_eq!(model, p as D);
                         assert_eq!(ix::to_row_entry(p), Some((r, e)));
                     }
@@ -340,7 +388,7 @@ macro_rules! props {
                 };
                 let n = ix::leaves_for_size(s).expect("valid");
                 assert_eq!(pk.leaf_count(), n);
-                assert_eq!(pk.len(), n.count_ones() as usize);
+                assert_eq!(pk.len(), ix::popcount(n) as usize);
                 assert_eq!(pk.is_empty(), s == 0);
             }
 

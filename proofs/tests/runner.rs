@@ -29,6 +29,8 @@ const NEAR: u64 = 1 << 12;
 macro_rules! single {
     ($m:ident, $x:expr) => {{
         let x = $x;
+        $m::popcount(x);
+        $m::decompose(x);
         $m::leaf_to_pos(x);
         $m::pos_to_leaf(x);
         $m::is_leaf(x);
@@ -86,6 +88,30 @@ fn w16_every_input() {
         w16::pruned_hash_shift(h);
         w16::pruned_data_shift(h);
     }
+}
+
+/// `position_of` at every (leaf, height) of width 16, and D1's bijection: the pairs with
+/// `h <= trailing_ones(n)` reach every position exactly once (what `position_unique` states
+/// for two pairs at a time, checked here for all of them at once, plus neighbours).
+#[test]
+fn w16_every_position_once() {
+    let mut seen = vec![false; 1 << 16];
+    for n in 0..=u16::MAX {
+        for h in 0..=17 {
+            w16::position_of(n, h);
+            if h <= n.trailing_ones() {
+                if let Some(p) = mmr_index::w16::position_of(n, h) {
+                    assert!(!seen[p as usize], "position {p} reached twice");
+                    seen[p as usize] = true;
+                }
+            }
+        }
+        w16::position_unique(n, 0, n.wrapping_add(1), 0);
+        w16::position_unique(n, n.trailing_ones(), n.wrapping_add(1), 0);
+    }
+    // Every position (all but MAX_SIZE) is reached.
+    assert_eq!(seen.iter().filter(|b| !**b).count(), 1);
+    assert!(!seen[u16::MAX as usize]);
 }
 
 #[test]
@@ -273,6 +299,15 @@ proptest! {
         w64::from_row_entry(r, e);
         // Bias towards valid entries: e >> shift covers every row's range.
         w64::from_row_entry(r, e >> shift);
+    }
+
+    #[test]
+    fn w64_any_position_of(n in any::<u64>(), h in 0u32..70, m in any::<u64>(), k in 0u32..70) {
+        w64::position_of(n, h);
+        w64::position_unique(n, h, m, k);
+        // Pairs that share the position of (n, h) if any could: (n, h) itself, one leaf on.
+        w64::position_unique(n, h, n, h);
+        w64::position_unique(n >> 1, n.trailing_ones(), (n >> 1).wrapping_add(1), 0);
     }
 
     #[test]

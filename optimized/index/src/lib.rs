@@ -4,10 +4,11 @@
 //! Every function is a total `const fn`: input outside its domain gives `None` (or `false`),
 //! never a panic and never an arithmetic overflow. The crate `mmr-proofs` checks this, and
 //! each function's properties, for every input at `u16` and near the limits and by proptest
-//! at `u64` under `cargo test`. Its Kani harnesses at full `u64` width have been run
-//! (proofs/README.md, "What Kani proved"): those of the MWEB layouts and grin's prune
-//! shifts verify; those that reach the position decomposition do not finish yet, so for
-//! them there is no `u64` proof.
+//! at `u64` under `cargo test`, and with Kani harnesses at full `u64` width: which of them
+//! Kani has verified, when and how long each took, is in proofs/README.md ("What Kani
+//! proved"). Under Kani, [`decompose`] carries a contract (`#[kani::ensures]`), proved once
+//! and used in place of its body by the harnesses of its callers, and [`popcount`] is
+//! written as a chain of one-bit additions, proved equal to `count_ones`.
 //!
 //! # Conventions (SPEC.md, definitions D1..D8)
 //!
@@ -92,48 +93,100 @@ macro_rules! index_arith {
                 <$T>::MAX >> (BITS - 1 - h)
             }
 
-            /// For a position (D1, D8) returns `(last, h)`: `h` is its height (D2) and
-            /// `last` the leaf index of the rightmost leaf of its subtree. `None` for
-            /// `pos == MAX_SIZE`, which is not a position.
+            /// The number of set bits of `x`: `x.count_ones()`. Under Kani it is written
+            /// as a chain of one-bit additions from the top bit down, which the model
+            /// checker relates to the same count of a part of `x` in seconds (it does not
+            /// finish on the built-in count, issue 34); `mmr-proofs`' `check_popcount`
+            /// proves the two equal for every input.
+            #[cfg(not(kani))]
+            pub const fn popcount(x: $T) -> u32 {
+                x.count_ones()
+            }
+
+            /// The number of set bits of `x`, as a chain of one-bit additions from the top
+            /// bit down (the form Kani proves things about; see the other `popcount`).
+            #[cfg(kani)]
+            pub const fn popcount(x: $T) -> u32 {
+                let mut acc = 0u32;
+                let mut k = BITS;
+                while k > 0 {
+                    k -= 1;
+                    acc += ((x >> k) & 1) as u32;
+                }
+                acc
+            }
+
+            /// D1/D3: the position of the `h`-th parent above leaf `n`,
+            /// `2n - popcount(n) + h`, for `n < MAX_LEAVES`; `None` otherwise or on
+            /// overflow. A position for `h <= trailing_ones(n)` (the parents leaf `n`
+            /// completes, D7). The contract of [`decompose`] is stated with it.
+            pub const fn position_of(n: $T, h: u32) -> Option<$T> {
+                if n >= MAX_LEAVES {
+                    return None;
+                }
+                let size = n + (n - popcount(n) as $T);
+                size.checked_add(h as $T)
+            }
+
+            /// D1/D2/D3: `(last, h)` of a position: `h` is its height and `last` the leaf
+            /// index of the rightmost leaf of its subtree, so `pos = 2 last -
+            /// popcount(last) + h` with `h <= trailing_ones(last)` ([`position_of`]).
+            /// `None` for `pos == MAX_SIZE`, which is not a position. Every other
+            /// function that takes a position is built on it.
             ///
-            /// Loop-free in the width, so that Kani finishes (issue 34; it replaces grin's
-            /// greedy `peak_map_height` peel, kept as a model in mmr-proofs' tests). Leaf
-            /// `n` sits at `2n - popcount(n)` (D3) and is followed by the
-            /// `trailing_ones(n)` parents it completes (D7), so `pos = 2n - popcount(n) + h`
-            /// with `0 <= h <= trailing_ones(n)`: `2n = pos + d` for `d = popcount(n) - h`
-            /// in `0..W`. Only `n`'s low 6 bits and a carry into `hi = pos >> 7` depend on
-            /// `d`, so the search over `d` runs on 7-bit values; the wide part enters only
-            /// as `popcount` and `trailing_ones` of `hi` and `hi + 1`. The `(n, h)` is
-            /// unique (D1 is a bijection), so the first `d` that fits is the answer.
-            const fn decompose(pos: $T) -> Option<($T, u32)> {
+            /// Loop-free in the width (it replaces grin's greedy `peak_map_height` peel,
+            /// kept as a model in mmr-proofs' tests). Leaf `n` sits at `2n - popcount(n)`
+            /// (D3) and is followed by the `trailing_ones(n)` parents it completes (D7), so
+            /// `2n = pos + d` for `d = popcount(n) - h` in `0..W`. Only `n`'s low 6 bits
+            /// and a carry into `hi = pos >> 7` depend on `d`, so the search over `d` runs
+            /// on 7-bit values, the wide part entering only as counts of `hi` and
+            /// `hi + 1`. `(n, h)` is unique (D1 is a bijection), so the first `d` that
+            /// fits is the answer; it is then recomputed from `n` itself, which is what
+            /// Kani's proof of the contract relates to [`position_of`] (issue 34).
+            #[cfg_attr(kani, kani::ensures(|r: &Option<($T, u32)>| match *r {
+                None => pos == <$T>::MAX,
+                Some((n, h)) => h <= n.trailing_ones()
+                    && matches!(position_of(n, h), Some(q) if q == pos),
+            }))]
+            pub const fn decompose(pos: $T) -> Option<($T, u32)> {
                 if pos == <$T>::MAX {
                     return None;
                 }
                 let hi = pos >> 7;
                 let lo = (pos & 127) as u32;
                 // hi < 2^(W-7): neither sum overflows.
-                let (ones0, trail0) = (hi.count_ones(), hi.trailing_ones());
-                let (ones1, trail1) = ((hi + 1).count_ones(), (hi + 1).trailing_ones());
+                let (ones0, trail0) = (popcount(hi), hi.trailing_ones());
+                let (ones1, trail1) = (popcount(hi + 1), (hi + 1).trailing_ones());
                 // d has the parity of pos; u = (pos + d) / 2 - (hi << 6) = n - (hi << 6).
                 let first = lo.div_ceil(2);
                 // A constant trip count (W/2), so that Kani unwinds exactly that.
+                let mut found = None;
                 let mut j = 0;
                 while j < BITS / 2 {
                     let u = first + j;
                     let d = 2 * u - lo;
                     let low = u & 63;
                     let (ones_hi, trail_hi) = if u >= 64 { (ones1, trail1) } else { (ones0, trail0) };
-                    let ones = ones_hi + low.count_ones();
+                    let ones = ones_hi + popcount(low as $T);
                     let trail = if low == 63 { 6 + trail_hi } else { low.trailing_ones() };
                     // h = ones - d must lie in 0..=trailing_ones(n) (trail <= ones).
                     if d <= ones && ones - trail <= d {
-                        let n = ((hi + (u >> 6) as $T) << 6) | low as $T;
-                        return Some((n, ones - d));
+                        found = Some(u);
+                        break;
                     }
                     j += 1;
                 }
-                // Unreachable for a position (the unique (n, h) has d in 0..W).
-                None
+                // None is unreachable for a position (the unique (n, h) has d in 0..W).
+                let u = tri!(found);
+                let d = 2 * u - lo;
+                let n = ((hi + (u >> 6) as $T) << 6) | (u & 63) as $T;
+                // The same count as in the search, taken from n's own bits.
+                let ones = popcount(n >> 6) + popcount(n & 63);
+                let h = tri!(ones.checked_sub(d));
+                if h > n.trailing_ones() {
+                    return None;
+                }
+                Some((n, h))
             }
 
             /// Position of the peak of height `h` in an MMR of `n` leaves, i.e. the peak
@@ -154,7 +207,7 @@ macro_rules! index_arith {
                 if index >= MAX_LEAVES {
                     return None;
                 }
-                let half = tri!(index.checked_sub(index.count_ones() as $T));
+                let half = tri!(index.checked_sub(popcount(index) as $T));
                 index.checked_add(half)
             }
 
@@ -173,7 +226,7 @@ macro_rules! index_arith {
                 if n > MAX_LEAVES {
                     return None;
                 }
-                let half = tri!(n.checked_sub(n.count_ones() as $T));
+                let half = tri!(n.checked_sub(popcount(n) as $T));
                 n.checked_add(half)
             }
 
@@ -304,7 +357,7 @@ macro_rules! index_arith {
             /// `None` if `size` is not valid.
             pub const fn peak_count(size: $T) -> Option<u32> {
                 match leaves_for_size(size) {
-                    Some(n) => Some(n.count_ones()),
+                    Some(n) => Some(popcount(n)),
                     None => None,
                 }
             }
@@ -313,7 +366,7 @@ macro_rules! index_arith {
             /// `None` if `size` is not valid (D4).
             pub const fn peaks(size: $T) -> Option<Peaks> {
                 let n = tri!(leaves_for_size(size));
-                Some(Peaks { leaves: n, front: 0, back: n.count_ones() })
+                Some(Peaks { leaves: n, front: 0, back: popcount(n) })
             }
 
             /// D6: the peaks of an MMR, as a `Copy` double-ended iterator of positions, left
@@ -440,7 +493,7 @@ macro_rules! index_arith {
                     return None;
                 }
                 let h = MAX_HEIGHT - diff.leading_zeros();
-                let index = (n >> h).count_ones() - 1;
+                let index = popcount(n >> h) - 1;
                 let p = tri!(peak_pos_of_height(n, h));
                 Some(PeakOf { index, pos: p, height: h })
             }
@@ -558,7 +611,7 @@ macro_rules! index_arith {
                 // leaf_count > index, so they differ and the highest differing bit is set
                 // in leaf_count: h <= W-1 and (leaf_count >> h) has at least one set bit.
                 let h = MAX_HEIGHT - (leaf_count ^ index).leading_zeros();
-                Some((h, (leaf_count >> h).count_ones() - 1))
+                Some((h, popcount(leaf_count >> h) - 1))
             }
 
             /// D22: the shift of position `pos` in a compacted file, i.e. the number of
