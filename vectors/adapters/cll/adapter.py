@@ -350,6 +350,12 @@ def respond(obj):
 
 
 def main():
+    # --profile=NAME: the profile name to declare (default cll-sha256), for a copy of the
+    # profile file under another name (vectors/BRING-YOUR-OWN.md does that).
+    profile = "cll-sha256"
+    for a in sys.argv[1:]:
+        if a.startswith("--profile="):
+            profile = a.split("=", 1)[1]
     version = importlib.metadata.version("checkpointed-local-log")
     if "--self-test" in sys.argv[1:]:
         self_test()
@@ -360,7 +366,7 @@ def main():
     if version != VERSION:
         log(f"warning: this adapter pins checkpointed-local-log {VERSION}, found {version}")
     respond({"protocol": "mmr-conformance", "version": "2", "name": "cll-adapter",
-             "profiles": ["cll-sha256"], "ops": OPS, "arith": ARITH, "errors": "any",
+             "profiles": [profile], "ops": OPS, "arith": ARITH, "errors": "any",
              "leaves": "hashed", "values": False, "proofs": ["d13"],
              "library": f"checkpointed-local-log {version}"})
     store = Store()
@@ -374,8 +380,8 @@ def main():
                 raise BadRequest("not a request with an integer id")
             rid = req["id"]
             if field(req, "op") == "reset":
-                if field(req, "profile") != "cll-sha256":
-                    raise BadRequest(f"profile {req['profile']!r}: only cll-sha256")
+                if field(req, "profile") != profile:
+                    raise BadRequest(f"profile {req['profile']!r}: only {profile}")
                 num(field(req, "retain"))
                 store = Store()
                 result = "unit"
