@@ -266,3 +266,77 @@ fn query_commands_take_a_profile_file() {
         assert!(stderr(&o).contains("bad.yaml"), "{cmd}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn a_shipped_profile_file_given_as_profile_file_stands_for_the_shipped_profile() {
+    // `--profile-file vectors/profiles/X.yaml` once failed with "a profile named X already
+    // exists": the file is X itself, so each query command answers as `--profile X` does.
+    for name in ["cll-sha256", "mmriver-sha256", "commonware-forward"] {
+        let path = Path::new(DIR).join(format!("profiles/{name}.yaml"));
+        let f = path.to_str().unwrap();
+        for args in [
+            vec!["root", "00", "01", "02"],
+            vec!["peaks", "--json", "00", "01", "02"],
+            vec!["prove", "-i", "1", "00", "01", "02"],
+        ] {
+            let by_file = mmr(&[&args[..1], &["--profile-file", f], &args[1..]].concat());
+            assert!(
+                by_file.status.success(),
+                "{name} {args:?}: {}",
+                stderr(&by_file)
+            );
+            let by_name = mmr(&[&args[..1], &["--profile", name], &args[1..]].concat());
+            assert!(
+                by_name.status.success(),
+                "{name} {args:?}: {}",
+                stderr(&by_name)
+            );
+            assert_eq!(stdout(&by_file), stdout(&by_name), "{name} {args:?}");
+        }
+    }
+    // The same definition with other comments and layout is the same profile.
+    let dir = tmp_dir("shipped-as-file");
+    let shipped = std::fs::read_to_string(Path::new(DIR).join("profiles/cll-sha256.yaml")).unwrap();
+    let bare: String = shipped
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(bare, shipped);
+    let same = dir.join("same.yaml");
+    std::fs::write(&same, &bare).unwrap();
+    let o = mmr(&[
+        "root",
+        "--profile-file",
+        same.to_str().unwrap(),
+        "00",
+        "01",
+        "02",
+    ]);
+    let want = mmr(&["root", "--profile", "cll-sha256", "00", "01", "02"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&want));
+    // Another definition under the shipped name is refused, saying what to do.
+    let other = dir.join("other.yaml");
+    std::fs::write(&other, bare.replace("hash: sha-256", "hash: blake3")).unwrap();
+    let o = mmr(&["root", "--profile-file", other.to_str().unwrap(), "00"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("other.yaml"), "{e}");
+    assert!(e.contains("defines it differently"), "{e}");
+    assert!(e.contains("another `profile:` name"), "{e}");
+    // A built-in profile's name is refused too, with the way out.
+    let builtin = dir.join("grin.yaml");
+    std::fs::write(
+        &builtin,
+        bare.replace("profile: cll-sha256", "profile: grin"),
+    )
+    .unwrap();
+    let o = mmr(&["root", "--profile-file", builtin.to_str().unwrap(), "00"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("built into mmr") && e.contains("--profile grin"),
+        "{e}"
+    );
+}

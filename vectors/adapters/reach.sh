@@ -10,8 +10,9 @@
 # cases it fails), then 200 random sessions with its known list. Any failed run fails this
 # script, after showing the runner's report. Builds what it needs (the CLI, the ckb
 # adapters, the grin and mwc adapters in their own workspace with their unit tests, the
-# mmr.py virtual environment); CARGO_TARGET_DIR is honoured. Libraries run by hand (Minima,
-# vectors/adapters/minima; litecoin's libmw, vectors/adapters/mweb) are not run here; reach.py copies their rows and sections from
+# mmr.py and checkpointed-local-log virtual environments); CARGO_TARGET_DIR is honoured.
+# Libraries run by hand (Minima, vectors/adapters/minima; litecoin's libmw,
+# vectors/adapters/mweb) are not run here; reach.py copies their rows and sections from
 # vectors/adapters/by-hand.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,6 +37,8 @@ cargo build --release -q --locked --manifest-path "$cw_manifest" --target-dir "$
 cargo test --release -q --locked --manifest-path "$cw_manifest" --target-dir "$target" >&2
 echo "== the mmr.py virtual environment" >&2
 bash vectors/adapters/mmrpy/setup.sh >&2
+echo "== the checkpointed-local-log virtual environment" >&2
+bash vectors/adapters/cll/setup.sh >&2
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -90,6 +93,8 @@ run commonware-forward-2026.10.0 commonware-storage 2026.10.0 commonware-forward
 run commonware-backward-2026.10.0 commonware-storage 2026.10.0 commonware-backward commonware \
     vectors/adapters/commonware/known-commonware-backward.yaml '(none)' \
     -- "$target/release/mmr-adapter-commonware"
+run cll-0.7.0 checkpointed-local-log 0.7.0 cll-sha256 cll vectors/adapters/cll/known-cll.yaml \
+    '(none)' -- vectors/adapters/cll/.venv/bin/python vectors/adapters/cll/adapter.py
 
 if ((failed)); then
     echo "reach: some library run failed (above); REACH.md not written" >&2

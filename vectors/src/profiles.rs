@@ -23,7 +23,7 @@ use mmr_spec::profiles::declared::{
 use mmr_spec::{Bagging, Profile, ProofShape};
 use serde_json::Value;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// Profile files larger than this are refused before parsing.
 pub const MAX_PROFILE_BYTES: usize = 1 << 20;
@@ -222,8 +222,11 @@ pub fn parse_profile(text: &str) -> Result<Declared, DeclError> {
     Declared::new(parse_parts(text)?)
 }
 
-/// Reads a profile file and registers it (`--profile-file`); returns its name. Loading the
-/// same file twice is refused, as is a name that is taken.
+/// Reads a profile file and registers it (`--profile-file`); returns its name. A file that
+/// defines a profile already declared under its name (a shipped file such as
+/// `vectors/profiles/cll-sha256.yaml`, or the same file loaded twice) stands for that
+/// profile, whatever its comments and layout; a name taken by another definition or by a
+/// built-in profile is refused, the error saying what to do.
 pub fn load_file(path: &Path) -> Result<&'static str, String> {
     let text = crate::source::read_text(path)?;
     register_text(&text).map_err(|e| format!("{}: {e}", path.display()))
@@ -255,12 +258,39 @@ pub fn load_dir(dir: &Path) -> Result<Vec<&'static str>, String> {
     Ok(out)
 }
 
+/// Every profile this module declared and registered (shipped files, then loaded ones).
+static DECLARED: Mutex<Vec<&'static Declared>> = Mutex::new(Vec::new());
+
+fn declare(p: Declared) -> Result<&'static str, String> {
+    let mut declared = DECLARED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(same) = declared.iter().find(|d| ***d == p) {
+        return Ok(same.name());
+    }
+    let name = p.name();
+    if mmr_spec::profiles::by_name(name).is_some() {
+        return Err(if declared.iter().any(|d| d.name() == name) {
+            format!(
+                "a profile named {name:?} already exists (a shipped profile file, or a file \
+                 loaded before) and this file defines it differently: give this file another \
+                 `profile:` name, or leave --profile-file out to use the existing {name:?}"
+            )
+        } else {
+            format!(
+                "a profile named {name:?} already exists (built into mmr, not a profile \
+                 file): give this file another `profile:` name, or use --profile {name}"
+            )
+        });
+    }
+    let p: &'static Declared = Box::leak(Box::new(p));
+    mmr_spec::profiles::register(p)?;
+    declared.push(p);
+    Ok(p.name())
+}
+
 fn register_text(text: &str) -> Result<&'static str, String> {
     ensure_shipped();
     let p = parse_profile(text).map_err(|e| e.to_string())?;
-    let p: &'static Declared = Box::leak(Box::new(p));
-    mmr_spec::profiles::register(p)?;
-    Ok(p.name())
+    declare(p)
 }
 
 /// The profiles of the files shipped in `vectors/profiles/`, registered once.
@@ -270,13 +300,10 @@ pub fn shipped() -> &'static [&'static str] {
         let mut out = Vec::new();
         for (file, text) in crate::source::embedded_profiles() {
             match parse_profile(text) {
-                Ok(p) => {
-                    let p: &'static Declared = Box::leak(Box::new(p));
-                    match mmr_spec::profiles::register(p) {
-                        Ok(()) => out.push(p.name()),
-                        Err(e) => eprintln!("mmr: shipped profile file {file}: {e}"),
-                    }
-                }
+                Ok(p) => match declare(p) {
+                    Ok(name) => out.push(name),
+                    Err(e) => eprintln!("mmr: shipped profile file {file}: {e}"),
+                },
                 Err(e) => eprintln!("mmr: shipped profile file {file}: {e}"),
             }
         }
