@@ -206,7 +206,7 @@ fn main() -> ExitCode {
 /// `mmr vectors generate`: what to generate (every shipped profile plus the directory's
 /// own profile files, or only the given profile files), then write or check it.
 fn generate(dir: Option<PathBuf>, profile_files: &[PathBuf], check_only: bool) -> ExitCode {
-    use mmr_vectors::generate::{Generated, disk, generate_all, generate_named};
+    use mmr_vectors::generate::{Generated, disk, generate_all, generate_each, generate_named};
     let (dir, generated): (PathBuf, Result<Vec<Generated>, String>) = if profile_files.is_empty() {
         let dir = match dir {
             Some(d) => d,
@@ -234,9 +234,10 @@ fn generate(dir: Option<PathBuf>, profile_files: &[PathBuf], check_only: bool) -
                 Err(e) => return usage(e),
             }
         }
+        // Every file given, a shipped profile's too: the user asked for its vectors.
         (
             dir.unwrap_or_else(|| PathBuf::from(".")),
-            generate_named(&names),
+            generate_each(&names),
         )
     };
     let rendered = match generated.and_then(|g| disk::render_all(&g)) {

@@ -340,3 +340,33 @@ fn a_shipped_profile_file_given_as_profile_file_stands_for_the_shipped_profile()
         "{e}"
     );
 }
+
+#[test]
+fn generate_writes_a_shipped_profile_file_given_as_profile_file() {
+    // `vectors generate --profile-file vectors/profiles/cll-sha256.yaml` once wrote "0 of 0
+    // file(s) (all up to date)": the user asked for that dialect's vectors, so every topic
+    // file is written, byte for byte the shipped vectors of that profile.
+    let dir = tmp_dir("generate-shipped-file");
+    let file = Path::new(DIR).join("profiles/cll-sha256.yaml");
+    let o = mmr(&[
+        "vectors",
+        "generate",
+        "--profile-file",
+        file.to_str().unwrap(),
+        "--dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("wrote {} of {}", TOPICS.len(), TOPICS.len())),
+        "{}",
+        stdout(&o)
+    );
+    for topic in TOPICS {
+        let got = std::fs::read_to_string(dir.join(format!("cll-sha256/{topic}.yaml")))
+            .unwrap_or_else(|e| panic!("cll-sha256/{topic}.yaml: {e}"));
+        let want = std::fs::read_to_string(Path::new(DIR).join(format!("cll-sha256/{topic}.yaml")))
+            .unwrap();
+        same_text(&got, &want, topic);
+    }
+}

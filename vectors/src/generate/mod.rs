@@ -99,8 +99,19 @@ pub fn generate_profile(p: DynProfile) -> Result<Vec<Generated>, String> {
 /// the shipped profiles whose files [`generate_all`] writes; an unknown name is an error.
 pub fn generate_named(names: &[&str]) -> Result<Vec<Generated>, String> {
     let shipped: Vec<&str> = crate::profiles::all().iter().map(|p| p.name()).collect();
+    let unshipped: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !shipped.contains(n))
+        .collect();
+    generate_each(&unshipped)
+}
+
+/// The topic files of each named profile (registered ones, a profile file's), shipped or
+/// not: what `mmr vectors generate --profile-file` writes for the files it is given.
+pub fn generate_each(names: &[&str]) -> Result<Vec<Generated>, String> {
     let mut out = Vec::new();
-    for name in names.iter().filter(|n| !shipped.contains(n)) {
+    for name in names {
         out.extend(generate_profile(crate::model::profile_named(name)?)?);
     }
     Ok(out)
